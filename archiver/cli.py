@@ -1,0 +1,195 @@
+"""The ``archiver`` command: thin Typer wrappers over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from archiver import __version__
+from archiver.errors import ArchiverError
+from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, iter_inputs, read_input
+from archiver.runner import Outcome, inspect_bytes, process_inputs
+
+app = typer.Typer(
+    help=(
+        "Repair and archive scraped Chinese text: mojibake, misaligned pinyin, mixed scripts, "
+        "folded punctuation and site boilerplate.\n\n"
+        "Examples:\n\n"
+        "  archiver clean page.txt                 # title, blank line, body\n\n"
+        "  archiver clean --format json corpus/    # one JSON object per file\n\n"
+        "  cat page.txt | archiver fix -           # repair text only, stdin to stdout\n\n"
+        "  archiver inspect page.txt               # diagnose, change nothing"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ScriptOption(str, Enum):
+    auto = "auto"
+    hans = "hans"
+    hant = "hant"
+    keep = "keep"
+
+
+ScriptArg = Annotated[
+    ScriptOption,
+    typer.Option(
+        "--script",
+        help="auto: mixed farm pages back to simplified, consistent text kept; hans/hant force one; keep changes none.",
+    ),
+]
+MaxSizeArg = Annotated[int, typer.Option("--max-size", help="Skip files larger than this many bytes.")]
+QuietArg = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
+
+
+def _error(source: str, message: str) -> None:
+    typer.echo(f"archiver: {source}: {message}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"archiver {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Repair and archive scraped Chinese text."""
+
+
+@app.command()
+def fix(
+    path: Annotated[str, typer.Argument(help="File to repair, or - for stdin.")] = STDIN,
+    script: ScriptArg = ScriptOption.auto,
+    explain: Annotated[bool, typer.Option("--explain", help="List every fix on stderr as JSON lines.")] = False,
+    max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
+) -> None:
+    """Repair text only and write it to stdout: no title, no removed lines.
+
+    Use it as a filter in front of other tools:  archiver fix - < in.txt > out.txt
+    """
+    from archiver.decode import decode_bytes
+    from archiver.repair import fix_and_explain
+
+    item = next(iter_inputs([path]))
+    try:
+        text = decode_bytes(read_input(item, max_size)).text
+    except ArchiverError as error:
+        _error(item.source, str(error))
+        raise typer.Exit(1) from None
+    fixed, fixes = fix_and_explain(text, script.value)
+    sys.stdout.write(fixed)
+    if explain:
+        for found in fixes:
+            typer.echo(json.dumps(found.to_dict(), ensure_ascii=False), err=True)
+
+
+@app.command()
+def clean(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")] = OutputFormat.text,
+    script: ScriptArg = ScriptOption.auto,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Processes to use (default: all cores).", min=0)] = 0,
+    explain: Annotated[bool, typer.Option("--explain", help="With --format json, include every fix, not just counts.")] = False,
+    max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
+    quiet: QuietArg = False,
+) -> None:
+    """Repair documents and split title, date and body from site boilerplate.
+
+    Text output is the title, a blank line, then the body; several documents are
+    separated by a form feed line.  JSON output carries source, title, date, text,
+    encoding, script, fixes (kind -> count), removed lines and warnings.
+    Exit status: 0 when every input was cleaned, 1 when any failed (each failure
+    is one line on stderr; the others still run).
+    """
+    first = True
+    failed = 0
+
+    def emit(outcome: Outcome) -> None:
+        nonlocal first, failed
+        if outcome.error is not None:
+            failed += 1
+            _error(outcome.source, outcome.error)
+            return
+        assert outcome.document is not None
+        if output_format is OutputFormat.json:
+            sys.stdout.write(json.dumps(outcome.document.to_dict(explain), ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(("" if first else "\f\n") + outcome.document.to_text())
+        first = False
+
+    total = process_inputs(paths, emit, script=script.value, workers=workers, max_bytes=max_size, quiet=quiet)
+    if not quiet and total > 1:
+        typer.echo(f"archiver: cleaned {total - failed} of {total} input(s), {failed} failed", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def inspect(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")] = OutputFormat.text,
+    max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
+) -> None:
+    """Diagnose inputs without changing anything: encoding, script, damage found."""
+    failed = 0
+    for item in iter_inputs(paths):
+        try:
+            report = inspect_bytes(read_input(item, max_size), item.source)
+        except ArchiverError as error:
+            failed += 1
+            _error(item.source, str(error))
+            continue
+        if output_format is OutputFormat.json:
+            typer.echo(json.dumps(report, ensure_ascii=False))
+        else:
+            typer.echo(_format_report(report))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _format_report(report: dict) -> str:
+    lines = [
+        f"{report['source']}",
+        f"  encoding: {report['encoding']} (confidence {report['encoding_confidence']}, {report['encoding_evidence']})",
+        f"  script:   {report['script']} ({report['hans_chars']} simplified-only, {report['hant_chars']} traditional-only characters)",
+    ]
+    if not report["damage"]:
+        lines.append("  damage:   none found")
+    for kind, info in report["damage"].items():
+        lines.append(f"  {kind}: {info['count']}")
+        for sample in info["samples"]:
+            lines.append(f"      {sample['before']!r} -> {sample['after']!r}")
+    for warning in report["warnings"]:
+        lines.append(f"  warning:  {warning}")
+    lines.append(f"  lossless: {'yes' if report['lossless'] else 'no'}")
+    return "\n".join(lines)
+
+
+def run() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("archiver: interrupted\n")
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise SystemExit(0) from None
+
+
+if __name__ == "__main__":
+    run()

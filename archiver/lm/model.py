@@ -1,0 +1,101 @@
+"""Score text as Chinese with a compact character bigram model.
+
+The model is built by ``archiver.lm.build`` from data jieba and OpenCC ship and is
+loaded once per process (about 0.1 s).  Costs are negative log-probabilities in
+nats: lower means more plausible.
+"""
+
+from __future__ import annotations
+
+import functools
+import lzma
+import marshal
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).parent / "data" / "zh_chars.marshal.xz"
+SCALE = 4  # costs are stored as round(nats * SCALE) in a byte
+UNKNOWN_COST = 20.0  # a Han character the model has never seen
+BACKOFF_COST = 1.9  # -log(1 - interpolation weight): an unseen bigram
+ASCII_COST = 4.0
+CJK_PUNCT_COST = 3.0
+KANA_HANGUL_COST = 6.0  # valid Japanese/Korean script: not Chinese, not garbage either
+ODD_CHAR_COST = 12.0  # Latin-1 symbols, accented letters, box drawing: mojibake material
+BROKEN_CHAR_COST = 25.0  # U+FFFD, private use, controls
+
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x3134F
+        or 0xF900 <= code <= 0xFAFF
+    )
+
+
+def is_cjk_punctuation(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3000 <= code <= 0x303F
+        or 0xFF01 <= code <= 0xFF20
+        or 0xFF3B <= code <= 0xFF40
+        or 0xFF5B <= code <= 0xFF64
+        or 0x2010 <= code <= 0x2027
+    )
+
+
+def _other_cost(char: str) -> float:
+    code = ord(char)
+    if code < 0x80:
+        return ASCII_COST if code >= 0x20 or char in "\t\n\r" else BROKEN_CHAR_COST
+    if is_cjk_punctuation(char):
+        return CJK_PUNCT_COST
+    if 0xAC00 <= code <= 0xD7A3 or 0x3040 <= code <= 0x30FF:
+        return KANA_HANGUL_COST
+    if 0xFF21 <= code <= 0xFF5A:  # full-width Latin letters: valid, if unusual
+        return ASCII_COST
+    if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or 0x80 <= code < 0xA0:
+        return BROKEN_CHAR_COST
+    return ODD_CHAR_COST
+
+
+class CharModel:
+    """Character bigram costs with unigram backoff, plus script tables."""
+
+    def __init__(self, payload: dict) -> None:
+        self._unigram: dict[str, int] = payload["unigram"]
+        self._bigram: dict[str, int] = payload["bigram"]
+        self.hans_only: frozenset[str] = frozenset(payload["hans_only"])
+        self.hant_only: frozenset[str] = frozenset(payload["hant_only"])
+        self.ambiguous_t2s: dict[str, str] = payload["ambiguous_t2s"]
+
+    def char_cost(self, prev: str | None, char: str) -> float:
+        """Cost of ``char`` following ``prev`` (None at a boundary)."""
+        if not is_han(char):
+            return _other_cost(char)
+        if prev is not None and is_han(prev):
+            pair = self._bigram.get(prev + char)
+            if pair is not None:
+                return pair / SCALE
+            unigram = self._unigram.get(char)
+            return UNKNOWN_COST if unigram is None else unigram / SCALE + BACKOFF_COST
+        unigram = self._unigram.get(char)
+        return UNKNOWN_COST if unigram is None else unigram / SCALE
+
+    def cost(self, text: str, prev: str | None = None) -> float:
+        total = 0.0
+        for char in text:
+            total += self.char_cost(prev, char)
+            prev = char
+        return total
+
+    def mean_cost(self, text: str) -> float:
+        return self.cost(text) / len(text) if text else 0.0
+
+    def knows(self, char: str) -> bool:
+        return char in self._unigram
+
+
+@functools.cache
+def get_model(path: Path = MODEL_PATH) -> CharModel:
+    return CharModel(marshal.loads(lzma.decompress(path.read_bytes())))

@@ -1,0 +1,321 @@
+"""Repair the byte-misaligned garbage a byte-level pinyin insert leaves, e.g. ``?qū)C``.
+
+How it arises: a farm inserted ``(pinyin)`` after the GBK bytes of chosen characters
+with a plain byte replace.  Where the two bytes it matched were the second byte of one
+character and the first of the next, the insert split a character; the farm's lossy
+GBK decoder then turned the orphaned lead byte and ``(`` into ``?``, decoded the
+following bytes one byte out of step, and dropped pairs in the user-defined area.
+
+How we undo it: re-encode the damaged line to GBK and rebuild the original byte stream
+with a beam search.  Each ``?`` + ``pinyin)`` hides one byte, constrained because the
+hidden byte and the byte before it must spell a character with that reading; a ``?``
+inside a shifted run hides a trail byte and one ASCII byte; a dropped pair is
+hypothesised only while the stream is out of step.  Every surviving hypothesis must
+decode as strict GBK and keep every annotation on a character that reads so; the
+character model picks among them.  No library undoes a byte-level corruption of this
+kind, hence this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import os
+import re
+from dataclasses import dataclass, replace
+
+from archiver.fixes import Fix, diff_fixes
+from archiver.lm import get_model
+from archiver.lm.model import CharModel
+from archiver.lm.words import get_word_model
+from archiver.repair.readings import PINYIN_SYLLABLE, has_reading
+
+KIND = "misaligned"
+CODEC = "gbk"
+BEAM_WIDTH = 48
+VANISH_PENALTY = 8.0  # prior cost of hypothesising a dropped user-defined pair
+LOST_ASCII_COST = 6.0  # a U+FFFD standing for an ASCII byte the decoder swallowed
+TOP_VANISH_CHOICES = 6
+RERANK_TOP = 8  # best character-model hypotheses the word model re-ranks
+SETTLE_ITEMS = 8  # aligned characters around a spot that anchor its window
+RERANK_CONTEXT = 4  # characters of context either side of where candidates differ
+
+_ANNOTATION_RE = re.compile(rf"\(({PINYIN_SYLLABLE})\)")
+SPOT_RE = re.compile(rf"\?(?P<syllable>{PINYIN_SYLLABLE})\)")
+_ITEM_RE = re.compile(rf"\?(?P<spot>{PINYIN_SYLLABLE})\)|\((?P<note>{PINYIN_SYLLABLE})\)|(?P<char>.)", re.S)
+
+
+def _is_user_defined(first: int, second: int) -> bool:
+    """GBK's user-defined areas, which the farm decoder silently dropped."""
+    return (
+        (0xAA <= first <= 0xAF and 0xA1 <= second <= 0xFE)
+        or (0xF8 <= first <= 0xFE and 0xA1 <= second <= 0xFE)
+        or (0xA1 <= first <= 0xA7 and 0x40 <= second <= 0xA0)
+    )
+
+
+@functools.cache
+def _pair_table() -> dict[int, str]:
+    table = {}
+    for first in range(0x81, 0xFF):
+        for second in range(0x40, 0xFF):
+            if second == 0x7F:
+                continue
+            try:
+                table[(first << 8) | second] = bytes((first, second)).decode(CODEC)
+            except UnicodeDecodeError:
+                continue
+    return table
+
+
+def _decode_pair(first: int, second: int) -> str | None:
+    return _pair_table().get((first << 8) | second)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hidden_bytes(previous: int, syllable: str) -> tuple[int, ...]:
+    """Bytes z such that (previous, z) is a GBK character read as ``syllable``."""
+    return tuple(
+        z
+        for z in range(0x40, 0xFF)
+        if (char := _decode_pair(previous, z)) is not None and has_reading(char, syllable)
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _trail_chars(lead: int) -> tuple[tuple[int, str], ...]:
+    return tuple((z, c) for z in range(0x40, 0xFF) if (c := _decode_pair(lead, z)) is not None)
+
+
+@dataclass(frozen=True)
+class _State:
+    cost: float
+    out: tuple  # linked list (previous, text) to avoid copying
+    last_byte: int | None
+    pending: int | None  # a lead byte waiting for its trail
+    prev_char: str | None
+    lost: int = 0  # ASCII bytes we know were swallowed
+    choices: tuple = ()  # hidden bytes chosen so far: distinct choices stay distinct
+
+    def key(self) -> tuple:
+        return (self.pending, self.last_byte, self.prev_char, self.choices)
+
+    def chose(self, *hidden: int) -> _State:
+        return replace(self, choices=(self.choices, hidden))
+
+
+def _emit(state: _State, model: CharModel, char: str, byte: int, extra: float = 0.0) -> _State:
+    cost = state.cost + extra + model.char_cost(state.prev_char, char)
+    return _State(cost, (state.out, char), byte, None, char, state.lost, state.choices)
+
+
+def _feed(state: _State, model: CharModel, byte: int) -> _State | None:
+    if state.pending is None:
+        if byte < 0x80:
+            return _emit(state, model, chr(byte), byte)
+        return _State(state.cost, state.out, byte, byte, state.prev_char, state.lost, state.choices)
+    char = _decode_pair(state.pending, byte)
+    return None if char is None else _emit(state, model, char, byte)
+
+
+# (v1 range, v2 range) of GBK's user-defined areas, as lead/trail byte ranges.
+_USER_DEFINED_GROUPS = (
+    (tuple(range(0xA1, 0xA8)), tuple(range(0x81, 0xA1))),
+    (tuple(range(0xAA, 0xB0)) + tuple(range(0xF8, 0xFF)), tuple(range(0xA1, 0xFF))),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _vanish_options(pending: int, next_byte: int) -> tuple[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]], ...]:
+    """Per user-defined group: (v1, char) completing ``pending``; (v2, char) with ``next_byte``."""
+    groups = []
+    for v1_range, v2_range in _USER_DEFINED_GROUPS:
+        firsts = tuple((v1, c) for v1 in v1_range if (c := _decode_pair(pending, v1)) is not None)
+        seconds = tuple((v2, c) for v2 in v2_range if (c := _decode_pair(v2, next_byte)) is not None)
+        if firsts and seconds:
+            groups.append((firsts, seconds))
+    return tuple(groups)
+
+
+def _vanish_branches(state: _State, model: CharModel, next_byte: int) -> list[_State]:
+    """Hypothesise a user-defined pair (v1, v2) dropped before ``next_byte``."""
+    assert state.pending is not None
+    branches = []
+    for firsts, seconds in _vanish_options(state.pending, next_byte):
+        best_firsts = heapq.nsmallest(
+            TOP_VANISH_CHOICES, firsts, key=lambda option: model.char_cost(state.prev_char, option[1])
+        )
+        best_seconds = heapq.nsmallest(TOP_VANISH_CHOICES, seconds, key=lambda option: model.char_cost(None, option[1]))
+        for v1, first_char in best_firsts:
+            emitted = _emit(state, model, first_char, v1, VANISH_PENALTY)
+            for v2, _ in best_seconds:
+                branches.append(replace(emitted, last_byte=v2, pending=v2).chose(v1, v2))
+    return branches
+
+
+def _prune(states: list[_State]) -> list[_State]:
+    best: dict[tuple, _State] = {}
+    for state in states:
+        known = best.get(state.key())
+        if known is None or state.cost < known.cost:
+            best[state.key()] = state
+    return heapq.nsmallest(BEAM_WIDTH, best.values(), key=lambda s: s.cost)
+
+
+def _step(states: list[_State], model: CharModel, match: re.Match[str]) -> list[_State]:
+    out: list[_State] = []
+    if match["spot"] is not None:
+        for state in states:
+            if state.last_byte is None:
+                continue
+            for z in _hidden_bytes(state.last_byte, match["spot"]):
+                fed = _feed(state.chose(z), model, z)
+                if fed is not None:
+                    out.append(fed)
+        return out
+    if match["note"] is not None:
+        note = f"({match['note']})"
+        for state in states:
+            if state.pending is None and state.prev_char and has_reading(state.prev_char, match["note"]):
+                out.append(replace(state, out=(state.out, note)))
+        return out
+    char = match["char"]
+    if char == "?":
+        for state in states:
+            if state.pending is None:
+                out.append(_emit(state, model, "?", 0x3F))
+                continue
+            for z, trail_char in _trail_chars(state.pending):
+                emitted = _emit(state.chose(z), model, trail_char, z)
+                out.append(
+                    replace(
+                        emitted,
+                        cost=emitted.cost + LOST_ASCII_COST,
+                        out=(emitted.out, "\ufffd"),
+                        last_byte=None,
+                        prev_char=None,
+                        lost=state.lost + 1,
+                    )
+                )
+        return out
+    try:
+        encoded = char.encode(CODEC)
+    except UnicodeEncodeError:
+        return []
+    for state in states:
+        candidates = [state]
+        if state.pending is not None:
+            candidates += _vanish_branches(state, model, encoded[0])
+        for candidate in candidates:
+            fed: _State | None = candidate
+            for byte in encoded:
+                fed = _feed(fed, model, byte) if fed is not None else None
+            if fed is not None:
+                out.append(fed)
+    return out
+
+
+def _flatten(out: tuple) -> str:
+    parts = []
+    while out:
+        out, text = out
+        parts.append(text)
+    return "".join(reversed(parts))
+
+
+def _initial_state(items: list[re.Match[str]], start: int) -> _State:
+    """The state just before item ``start``, which lies in an aligned stretch."""
+    for item in reversed(items[max(0, start - 3) : start]):
+        if item["char"] is not None:
+            try:
+                encoded = item["char"].encode(CODEC)
+            except UnicodeEncodeError:
+                break
+            return _State(0.0, (), encoded[-1], None, item["char"])
+    return _State(0.0, (), None, None, None)
+
+
+def _repair_window(items: list[re.Match[str]], start: int, model: CharModel) -> tuple[str, int, int] | None:
+    """Beam-decode from ``start`` until the stream has been back in step for a while.
+
+    Returns (repaired text, lost bytes, index of the first item not consumed).
+    """
+    states = [_initial_state(items, start)]
+    aligned_streak = 0
+    index = start
+    while index < len(items):
+        upcoming_spot = any(item["spot"] is not None for item in items[index : index + SETTLE_ITEMS])
+        if aligned_streak >= SETTLE_ITEMS and not upcoming_spot:
+            break
+        states = _prune(_step(states, model, items[index]))
+        if not states:
+            return None
+        aligned = all(state.pending is None for state in states)
+        aligned_streak = aligned_streak + 1 if aligned else 0
+        index += 1
+    finished = sorted((s for s in states if s.pending is None), key=lambda s: s.cost)
+    if not finished:
+        return None
+    text, lost = _rerank_by_words([(_flatten(s.out), s.lost) for s in finished[:RERANK_TOP]])
+    return text, lost, index
+
+
+def _repair_line(line: str, model: CharModel) -> tuple[str, int] | None:
+    items = list(_ITEM_RE.finditer(line))
+    pieces: list[str] = []
+    lost = 0
+    done = 0  # items before this index are already in ``pieces``
+    for index, item in enumerate(items):
+        if index < done or item["spot"] is None:
+            continue
+        start = max(done, index - SETTLE_ITEMS)
+        result = _repair_window(items, start, model)
+        if result is None:
+            return None
+        window_text, window_lost, end = result
+        pieces.append(line[items[done].start() : items[start].start()] if start > done else "")
+        pieces.append(window_text)
+        lost += window_lost
+        done = end
+    if done < len(items):
+        pieces.append(line[items[done].start() :])
+    return "".join(pieces), lost
+
+
+def _rerank_by_words(candidates: list[tuple[str, int]]) -> tuple[str, int]:
+    """Let word frequencies settle what character bigrams rank closely (对机关 vs 专机关)."""
+    texts = [_ANNOTATION_RE.sub("", text) for text, _ in candidates]
+    if len(set(texts)) == 1:
+        return candidates[0]
+    prefix = len(os.path.commonprefix(texts))
+    suffix = len(os.path.commonprefix([t[::-1] for t in texts]))
+    words = get_word_model()
+
+    def score(item: tuple[int, tuple[str, int]]) -> tuple[float, int]:
+        rank, _ = item
+        text = texts[rank]
+        start = max(0, prefix - RERANK_CONTEXT)
+        end = min(len(text), max(len(text) - suffix, prefix) + RERANK_CONTEXT)
+        return words.cost(text[start:end]), rank
+
+    return min(enumerate(candidates), key=score)[1]
+
+
+def repair_misaligned(text: str) -> tuple[str, list[Fix]]:
+    """Rebuild lines that carry a ``?pinyin)`` spot; other lines pass untouched."""
+    if "?" not in text or not SPOT_RE.search(text):
+        return text, []
+    model = get_model()
+    fixes: list[Fix] = []
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        if SPOT_RE.search(line):
+            result = _repair_line(line, model)
+            if result is not None and result[0] != line:
+                repaired, lost = result
+                detail = "rebuilt GBK bytes" + (f"; {lost} swallowed ASCII byte(s) left as U+FFFD" if lost else "")
+                fixes.extend(diff_fixes(KIND, line, repaired, offset, detail))
+                lines[index] = repaired
+        offset += len(line) + 1
+    return "\n".join(lines), fixes

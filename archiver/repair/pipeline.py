@@ -1,0 +1,56 @@
+"""Run the repair steps in their documented order and collect what they did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from archiver.fixes import Fix
+from archiver.repair.latin import fix_latin_mojibake
+from archiver.repair.misaligned import repair_misaligned
+from archiver.repair.pinyin import remove_pinyin
+from archiver.repair.punctuation import restore_punctuation
+from archiver.repair.script import ScriptChoice, ScriptReport, convert_script, detect_script
+
+Step = Callable[[str], tuple[str, list[Fix]]]
+STEP_ORDER: tuple[str, ...] = ("latin_mojibake", "misaligned", "pinyin", "script", "punctuation")
+
+
+@dataclass
+class PipelineResult:
+    text: str
+    fixes: list[Fix] = field(default_factory=list)
+    script: ScriptReport | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def run_pipeline(text: str, script: ScriptChoice = "auto", punctuation: bool = True) -> PipelineResult:
+    result = PipelineResult(text)
+
+    def apply(step: Step) -> None:
+        result.text, fixes = step(result.text)
+        result.fixes.extend(fixes)
+
+    apply(fix_latin_mojibake)
+    apply(repair_misaligned)
+    apply(remove_pinyin)
+    result.text, fixes, result.script = convert_script(result.text, script)
+    result.fixes.extend(fixes)
+    if punctuation:
+        apply(restore_punctuation)
+    lost = sum(fix.after.count("\ufffd") for fix in result.fixes if fix.kind == "misaligned")
+    if lost:
+        result.warnings.append(f"{lost} byte(s) the farm's decoder swallowed could not be recovered (left as U+FFFD)")
+    if result.script is None:
+        result.script = detect_script(result.text)
+    return result
+
+
+def fix_and_explain(text: str, script: ScriptChoice = "auto") -> tuple[str, list[Fix]]:
+    """Repair ``text`` and say how, like ``ftfy.fix_and_explain``."""
+    result = run_pipeline(text, script)
+    return result.text, result.fixes
+
+
+def fix_text(text: str, script: ScriptChoice = "auto") -> str:
+    return run_pipeline(text, script).text

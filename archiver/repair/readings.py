@@ -1,0 +1,57 @@
+"""Pinyin readings of characters, from pypinyin's dictionary."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from pypinyin.pinyin_dict import pinyin_dict
+
+# One pinyin syllable as farms print it: tone marks, tone numbers or no tone.
+PINYIN_SYLLABLE = r"[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[1-5]?"
+
+_TONE_MARKS = {
+    "ā": ("a", 1), "á": ("a", 2), "ǎ": ("a", 3), "à": ("a", 4),
+    "ē": ("e", 1), "é": ("e", 2), "ě": ("e", 3), "è": ("e", 4),
+    "ī": ("i", 1), "í": ("i", 2), "ǐ": ("i", 3), "ì": ("i", 4),
+    "ō": ("o", 1), "ó": ("o", 2), "ǒ": ("o", 3), "ò": ("o", 4),
+    "ū": ("u", 1), "ú": ("u", 2), "ǔ": ("u", 3), "ù": ("u", 4),
+    "ǖ": ("v", 1), "ǘ": ("v", 2), "ǚ": ("v", 3), "ǜ": ("v", 4),
+    "ü": ("v", 0), "ń": ("n", 2), "ň": ("n", 3), "ǹ": ("n", 4), "ḿ": ("m", 2),
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def normalize_pinyin(syllable: str) -> tuple[str, int]:
+    """(toneless base, tone) for any spelling: jī, ji1 and ji all compare."""
+    syllable = unicodedata.normalize("NFC", syllable.lower())
+    tone = 0
+    if syllable and syllable[-1] in "12345":
+        tone, syllable = int(syllable[-1]) % 5, syllable[:-1]
+    base = []
+    for char in syllable:
+        plain, mark = _TONE_MARKS.get(char, (char, 0))
+        tone = tone or mark
+        base.append(plain)
+    return "".join(base).replace("u:", "v"), tone
+
+
+@functools.lru_cache(maxsize=65536)
+def readings(char: str) -> frozenset[tuple[str, int]]:
+    raw = pinyin_dict.get(ord(char)) if len(char) == 1 else None
+    if not raw:
+        return frozenset()
+    return frozenset(normalize_pinyin(r) for r in raw.split(","))
+
+
+def has_reading(char: str, syllable: str) -> bool:
+    """True when ``syllable`` is a reading of ``char`` (a toneless one matches any tone)."""
+    base, tone = normalize_pinyin(syllable)
+    for reading_base, reading_tone in readings(char):
+        if reading_base == base and (tone == 0 or reading_tone in (tone, 0)):
+            return True
+    return False
+
+
+PINYIN_RE = re.compile(PINYIN_SYLLABLE)
