@@ -6,9 +6,9 @@ only; ``clean`` also decodes bytes and splits title, date and body from site chr
 
 __version__ = "0.1.0"
 
-from archiver.document import Document, clean  # noqa: E402
-from archiver.errors import ArchiverError, InputError  # noqa: E402
-from archiver.fixes import Fix  # noqa: E402
-from archiver.repair import fix_and_explain, fix_text  # noqa: E402
+from archiver.document import Document, clean
+from archiver.errors import ArchiverError, InputError
+from archiver.fixes import Fix
+from archiver.repair import fix_and_explain, fix_text
 
 __all__ = ["ArchiverError", "Document", "Fix", "InputError", "__version__", "clean", "fix_and_explain", "fix_text"]

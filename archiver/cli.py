@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
-from pathlib import Path
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -31,12 +30,12 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class ScriptOption(str, Enum):
+class ScriptOption(StrEnum):
     auto = "auto"
     hans = "hans"
     hant = "hant"
@@ -66,7 +65,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Repair and archive scraped Chinese text."""
 
@@ -101,10 +102,14 @@ def fix(
 @app.command()
 def clean(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")
+    ] = OutputFormat.text,
     script: ScriptArg = ScriptOption.auto,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes to use (default: all cores).", min=0)] = 0,
-    explain: Annotated[bool, typer.Option("--explain", help="With --format json, include every fix, not just counts.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="With --format json, include every fix, not just counts.")
+    ] = False,
     max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
     quiet: QuietArg = False,
 ) -> None:
@@ -142,7 +147,9 @@ def clean(
 @app.command()
 def inspect(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")
+    ] = OutputFormat.text,
     max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
 ) -> None:
     """Diagnose inputs without changing anything: encoding, script, damage found."""
@@ -166,7 +173,8 @@ def _format_report(report: dict) -> str:
     lines = [
         f"{report['source']}",
         f"  encoding: {report['encoding']} (confidence {report['encoding_confidence']}, {report['encoding_evidence']})",
-        f"  script:   {report['script']} ({report['hans_chars']} simplified-only, {report['hant_chars']} traditional-only characters)",
+        f"  script:   {report['script']} ({report['hans_chars']} simplified-only, "
+        f"{report['hant_chars']} traditional-only characters)",
     ]
     if not report["damage"]:
         lines.append("  damage:   none found")

@@ -132,8 +132,10 @@ def decode_bytes(data: bytes) -> Decoded:
         text, encoding, margin = best
         agrees = encoding == guess
         confidence = max(guess_confidence, 0.99) if agrees else min(0.99, 0.5 + margin / 10)
-        evidence = "chardet, confirmed by the character model" if agrees else (
-            f"character model (chardet said {guess or 'nothing'})"
+        evidence = (
+            "chardet, confirmed by the character model"
+            if agrees
+            else (f"character model (chardet said {guess or 'nothing'})")
         )
         return Decoded(text, encoding, round(confidence, 3), evidence)
     return _decode_lines(data)

@@ -62,7 +62,9 @@ def clean(data: bytes | str, source: str | None = None, script: ScriptChoice = "
     if isinstance(data, bytes):
         decoded = decode_bytes(data)
         text, encoding, confidence, evidence = decoded.text, decoded.encoding, decoded.confidence, decoded.evidence
-        warnings = [f"mixed encodings, decoded line by line: {decoded.line_encodings}"] if decoded.line_encodings else []
+        warnings = (
+            [f"mixed encodings, decoded line by line: {decoded.line_encodings}"] if decoded.line_encodings else []
+        )
     else:
         text, encoding, confidence, evidence, warnings = data, "str", 1.0, "given as text", []
     text = text.replace("\r\n", "\n").replace("\r", "\n")

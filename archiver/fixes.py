@@ -29,7 +29,20 @@ def count_by_kind(fixes: Iterable[Fix]) -> dict[str, int]:
 
 
 def diff_fixes(kind: str, before: str, after: str, offset: int = 0, detail: str = "") -> list[Fix]:
-    """Describe the difference between two versions of a span as minimal fixes."""
+    """Describe the difference between two versions of a span as minimal fixes.
+
+    Same-length rewrites (script conversion) are compared position by position in
+    linear time; difflib's quadratic matcher is kept for the rest, line by line.
+    """
+    if len(before) == len(after):
+        return _aligned_fixes(kind, before, after, offset, detail)
+    if "\n" in before and before.count("\n") == after.count("\n"):
+        fixes = []
+        for old_line, new_line in zip(before.split("\n"), after.split("\n"), strict=True):
+            if old_line != new_line:
+                fixes.extend(diff_fixes(kind, old_line, new_line, offset, detail))
+            offset += len(old_line) + 1
+        return fixes
     import difflib
 
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
@@ -38,3 +51,18 @@ def diff_fixes(kind: str, before: str, after: str, offset: int = 0, detail: str 
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
+
+
+def _aligned_fixes(kind: str, before: str, after: str, offset: int, detail: str) -> list[Fix]:
+    fixes = []
+    start = None
+    for index, (old, new) in enumerate(zip(before, after, strict=True)):
+        if old != new:
+            if start is None:
+                start = index
+        elif start is not None:
+            fixes.append(Fix(kind, before[start:index], after[start:index], offset + start, detail))
+            start = None
+    if start is not None:
+        fixes.append(Fix(kind, before[start:], after[start:], offset + start, detail))
+    return fixes

@@ -30,7 +30,7 @@ def clean_item(item: InputItem, script: ScriptChoice, max_bytes: int) -> Outcome
         return Outcome(item.source, clean(read_input(item, max_bytes), item.source, script))
     except ArchiverError as error:
         return Outcome(item.source, error=str(error))
-    except Exception as error:  # noqa: BLE001 - one bad file must not end the run
+    except Exception as error:
         return Outcome(item.source, error=f"internal error ({type(error).__name__}: {error}); please report it")
 
 
@@ -55,7 +55,9 @@ def _map(items: list[InputItem], script: ScriptChoice, max_bytes: int, workers: 
     _warm_up()
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
         chunksize = max(1, min(32, len(file_items) // (workers * 8)))
-        yield from pool.map(clean_item, file_items, [script] * len(file_items), [max_bytes] * len(file_items), chunksize=chunksize)
+        yield from pool.map(
+            clean_item, file_items, [script] * len(file_items), [max_bytes] * len(file_items), chunksize=chunksize
+        )
 
 
 def process_inputs(
@@ -97,10 +99,12 @@ def inspect_bytes(data: bytes, source: str) -> dict[str, Any]:
     if document.removed:
         damage["boilerplate"] = {
             "count": len(document.removed),
-            "samples": [{"before": r.line, "after": "", "position": r.line_number} for r in document.removed[:SAMPLES_PER_KIND]],
+            "samples": [
+                {"before": r.line, "after": "", "position": r.line_number} for r in document.removed[:SAMPLES_PER_KIND]
+            ],
         }
-    from archiver.repair.script import detect_script
     from archiver.decode import decode_bytes
+    from archiver.repair.script import detect_script
 
     report = detect_script(decode_bytes(data).text)
     lossless = not any("\ufffd" in found.after for found in document.fixes)

@@ -20,7 +20,9 @@ HEADER_LABELS = (
 )
 _COLON = "[:：]"
 _HEADER_FIELD_RE = re.compile(rf"^\s*(?:{HEADER_LABELS})\s*{_COLON}\s*\S")
-_FIELD_RE = re.compile(rf"(?P<label>{HEADER_LABELS})\s*{_COLON}\s*(?P<value>.*?)(?=\s+(?:{HEADER_LABELS})\s*{_COLON}|$)")
+_FIELD_RE = re.compile(
+    rf"(?P<label>{HEADER_LABELS})\s*{_COLON}\s*(?P<value>.*?)(?=\s+(?:{HEADER_LABELS})\s*{_COLON}|$)"
+)
 _BREADCRUMB_RE = re.compile(r"^\s*(?:首页|主页|当前位置|您的位置|你的位置|位置)\s*[:：]?\s*.*(?:>|»|›|/)")
 _NAVIGATION_RE = re.compile(rf"^\s*(?:上一篇|下一篇|上一页|下一页|返回列表|返回首页)\s*{_COLON}?")
 _RELATED_RE = re.compile(rf"^\s*(?:相关推荐|相关文章|相关阅读|猜你喜欢|热门推荐|推荐阅读|延伸阅读)\s*{_COLON}?\s*$")

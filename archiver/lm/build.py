@@ -17,6 +17,7 @@ fraction of a second, which is why we derive one here.
 from __future__ import annotations
 
 import collections
+import itertools
 import lzma
 import marshal
 import math
@@ -70,7 +71,7 @@ def build_char_model(words: list[tuple[str, int]]) -> tuple[dict[str, int], dict
         for variant in {word, trad_word}:
             for char in variant:
                 unigram[char] += freq
-            for first, second in zip(variant, variant[1:]):
+            for first, second in itertools.pairwise(variant):
                 bigram[first + second] += freq
     total = sum(unigram.values())
     unigram_p = {c: n / total for c, n in unigram.items()}

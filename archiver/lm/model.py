@@ -21,15 +21,13 @@ CJK_PUNCT_COST = 3.0
 KANA_HANGUL_COST = 6.0  # valid Japanese/Korean script: not Chinese, not garbage either
 ODD_CHAR_COST = 12.0  # Latin-1 symbols, accented letters, box drawing: mojibake material
 BROKEN_CHAR_COST = 25.0  # U+FFFD, private use, controls
+MEMO_LIMIT = 500_000  # pairs remembered before the memo starts over
 
 
 def is_han(char: str) -> bool:
     code = ord(char)
     return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x3134F
-        or 0xF900 <= code <= 0xFAFF
+        0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3134F or 0xF900 <= code <= 0xFAFF
     )
 
 
@@ -68,9 +66,19 @@ class CharModel:
         self.hans_only: frozenset[str] = frozenset(payload["hans_only"])
         self.hant_only: frozenset[str] = frozenset(payload["hant_only"])
         self.ambiguous_t2s: dict[str, str] = payload["ambiguous_t2s"]
+        self._memo: dict[tuple[str | None, str], float] = {}
 
     def char_cost(self, prev: str | None, char: str) -> float:
-        """Cost of ``char`` following ``prev`` (None at a boundary)."""
+        """Cost of ``char`` following ``prev`` (None at a boundary), memoised."""
+        key = (prev, char)
+        cost = self._memo.get(key)
+        if cost is None:
+            if len(self._memo) > MEMO_LIMIT:
+                self._memo.clear()
+            cost = self._memo[key] = self._char_cost(prev, char)
+        return cost
+
+    def _char_cost(self, prev: str | None, char: str) -> float:
         if not is_han(char):
             return _other_cost(char)
         if prev is not None and is_han(prev):

@@ -16,9 +16,13 @@ import ftfy
 from archiver.fixes import Fix, diff_fixes
 
 KIND = "latin_mojibake"
-# Latin-1 supplement, Latin Extended, C1 controls, general punctuation used by
-# cp1252 mojibake, and HTML entities: the only inputs ftfy can change here.
-_SUSPICIOUS_RE = re.compile(r"[\u0080-\u024f\u02c6-\u02dc\u2013-\u203a\u20ac\u2122]|&[#\w]+;")
+# What UTF-8 read as Latin-1/cp1252 always contains: a lead byte shown as Â..ô
+# followed by a continuation byte shown as \x80-\xbf or its cp1252 picture.  Pinyin
+# tone marks (jī, shí) never match, so annotated farm text costs ftfy nothing.
+_SUSPICIOUS_RE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160"
+    "\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]"
+)
 
 
 @functools.cache

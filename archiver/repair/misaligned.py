@@ -22,7 +22,6 @@ import functools
 import heapq
 import os
 import re
-from dataclasses import dataclass, replace
 
 from archiver.fixes import Fix, diff_fixes
 from archiver.lm import get_model
@@ -32,10 +31,11 @@ from archiver.repair.readings import PINYIN_SYLLABLE, has_reading
 
 KIND = "misaligned"
 CODEC = "gbk"
-BEAM_WIDTH = 48
+BEAM_WIDTH = 24
 VANISH_PENALTY = 8.0  # prior cost of hypothesising a dropped user-defined pair
 LOST_ASCII_COST = 6.0  # a U+FFFD standing for an ASCII byte the decoder swallowed
-TOP_VANISH_CHOICES = 6
+TOP_VANISH_CHOICES = 4
+VANISH_STATES = 4  # only the best shifted hypotheses may branch on a dropped pair
 RERANK_TOP = 8  # best character-model hypotheses the word model re-ranks
 SETTLE_ITEMS = 8  # aligned characters around a spot that anchor its window
 RERANK_CONTEXT = 4  # characters of context either side of where candidates differ
@@ -76,9 +76,7 @@ def _decode_pair(first: int, second: int) -> str | None:
 def _hidden_bytes(previous: int, syllable: str) -> tuple[int, ...]:
     """Bytes z such that (previous, z) is a GBK character read as ``syllable``."""
     return tuple(
-        z
-        for z in range(0x40, 0xFF)
-        if (char := _decode_pair(previous, z)) is not None and has_reading(char, syllable)
+        z for z in range(0x40, 0xFF) if (char := _decode_pair(previous, z)) is not None and has_reading(char, syllable)
     )
 
 
@@ -87,21 +85,37 @@ def _trail_chars(lead: int) -> tuple[tuple[int, str], ...]:
     return tuple((z, c) for z in range(0x40, 0xFF) if (c := _decode_pair(lead, z)) is not None)
 
 
-@dataclass(frozen=True)
 class _State:
-    cost: float
-    out: tuple  # linked list (previous, text) to avoid copying
-    last_byte: int | None
-    pending: int | None  # a lead byte waiting for its trail
-    prev_char: str | None
-    lost: int = 0  # ASCII bytes we know were swallowed
-    choices: tuple = ()  # hidden bytes chosen so far: distinct choices stay distinct
+    """One hypothesis about the original byte stream (a plain slotted class: the beam
+    creates hundreds of thousands of these, and dataclasses.replace is too slow)."""
+
+    __slots__ = ("choices", "cost", "last_byte", "lost", "out", "pending", "prev_char")
+
+    def __init__(
+        self,
+        cost: float,
+        out: tuple,
+        last_byte: int | None,
+        pending: int | None,
+        prev_char: str | None,
+        lost: int = 0,
+        choices: tuple = (),
+    ) -> None:
+        self.cost = cost
+        self.out = out  # linked list (previous, text) to avoid copying
+        self.last_byte = last_byte
+        self.pending = pending  # a lead byte waiting for its trail
+        self.prev_char = prev_char
+        self.lost = lost  # ASCII bytes we know were swallowed
+        self.choices = choices  # hidden bytes chosen so far: distinct choices stay distinct
 
     def key(self) -> tuple:
         return (self.pending, self.last_byte, self.prev_char, self.choices)
 
     def chose(self, *hidden: int) -> _State:
-        return replace(self, choices=(self.choices, hidden))
+        return _State(
+            self.cost, self.out, self.last_byte, self.pending, self.prev_char, self.lost, (self.choices, hidden)
+        )
 
 
 def _emit(state: _State, model: CharModel, char: str, byte: int, extra: float = 0.0) -> _State:
@@ -126,7 +140,9 @@ _USER_DEFINED_GROUPS = (
 
 
 @functools.lru_cache(maxsize=4096)
-def _vanish_options(pending: int, next_byte: int) -> tuple[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]], ...]:
+def _vanish_options(
+    pending: int, next_byte: int
+) -> tuple[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]], ...]:
     """Per user-defined group: (v1, char) completing ``pending``; (v2, char) with ``next_byte``."""
     groups = []
     for v1_range, v2_range in _USER_DEFINED_GROUPS:
@@ -149,7 +165,9 @@ def _vanish_branches(state: _State, model: CharModel, next_byte: int) -> list[_S
         for v1, first_char in best_firsts:
             emitted = _emit(state, model, first_char, v1, VANISH_PENALTY)
             for v2, _ in best_seconds:
-                branches.append(replace(emitted, last_byte=v2, pending=v2).chose(v1, v2))
+                branches.append(
+                    _State(emitted.cost, emitted.out, v2, v2, first_char, emitted.lost, (emitted.choices, (v1, v2)))
+                )
     return branches
 
 
@@ -177,7 +195,11 @@ def _step(states: list[_State], model: CharModel, match: re.Match[str]) -> list[
         note = f"({match['note']})"
         for state in states:
             if state.pending is None and state.prev_char and has_reading(state.prev_char, match["note"]):
-                out.append(replace(state, out=(state.out, note)))
+                out.append(
+                    _State(
+                        state.cost, (state.out, note), state.last_byte, None, state.prev_char, state.lost, state.choices
+                    )
+                )
         return out
     char = match["char"]
     if char == "?":
@@ -188,13 +210,14 @@ def _step(states: list[_State], model: CharModel, match: re.Match[str]) -> list[
             for z, trail_char in _trail_chars(state.pending):
                 emitted = _emit(state.chose(z), model, trail_char, z)
                 out.append(
-                    replace(
-                        emitted,
-                        cost=emitted.cost + LOST_ASCII_COST,
-                        out=(emitted.out, "\ufffd"),
-                        last_byte=None,
-                        prev_char=None,
-                        lost=state.lost + 1,
+                    _State(
+                        emitted.cost + LOST_ASCII_COST,
+                        (emitted.out, "\ufffd"),
+                        None,
+                        None,
+                        None,
+                        state.lost + 1,
+                        emitted.choices,
                     )
                 )
         return out
@@ -202,9 +225,10 @@ def _step(states: list[_State], model: CharModel, match: re.Match[str]) -> list[
         encoded = char.encode(CODEC)
     except UnicodeEncodeError:
         return []
+    shifted = sorted((s for s in states if s.pending is not None), key=lambda s: s.cost)[:VANISH_STATES]
     for state in states:
         candidates = [state]
-        if state.pending is not None:
+        if state in shifted:
             candidates += _vanish_branches(state, model, encoded[0])
         for candidate in candidates:
             fed: _State | None = candidate
@@ -260,10 +284,11 @@ def _repair_window(items: list[re.Match[str]], start: int, model: CharModel) -> 
     return text, lost, index
 
 
-def _repair_line(line: str, model: CharModel) -> tuple[str, int] | None:
+def _repair_line(line: str, model: CharModel, offset: int) -> tuple[str, list[Fix]]:
+    """Repair each spot's window; a window no hypothesis survives stays as it was."""
     items = list(_ITEM_RE.finditer(line))
     pieces: list[str] = []
-    lost = 0
+    fixes: list[Fix] = []
     done = 0  # items before this index are already in ``pieces``
     for index, item in enumerate(items):
         if index < done or item["spot"] is None:
@@ -271,15 +296,18 @@ def _repair_line(line: str, model: CharModel) -> tuple[str, int] | None:
         start = max(done, index - SETTLE_ITEMS)
         result = _repair_window(items, start, model)
         if result is None:
-            return None
-        window_text, window_lost, end = result
-        pieces.append(line[items[done].start() : items[start].start()] if start > done else "")
+            continue
+        window_text, lost, end = result
+        window_start = items[start].start()
+        window_end = items[end].start() if end < len(items) else len(line)
+        pieces.append(line[items[done].start() if done < len(items) else len(line) : window_start])
         pieces.append(window_text)
-        lost += window_lost
+        detail = "rebuilt GBK bytes" + (f"; {lost} swallowed ASCII byte(s) left as U+FFFD" if lost else "")
+        fixes.extend(diff_fixes(KIND, line[window_start:window_end], window_text, offset + window_start, detail))
         done = end
     if done < len(items):
         pieces.append(line[items[done].start() :])
-    return "".join(pieces), lost
+    return "".join(pieces), fixes
 
 
 def _rerank_by_words(candidates: list[tuple[str, int]]) -> tuple[str, int]:
@@ -287,8 +315,8 @@ def _rerank_by_words(candidates: list[tuple[str, int]]) -> tuple[str, int]:
     texts = [_ANNOTATION_RE.sub("", text) for text, _ in candidates]
     if len(set(texts)) == 1:
         return candidates[0]
-    prefix = len(os.path.commonprefix(texts))
-    suffix = len(os.path.commonprefix([t[::-1] for t in texts]))
+    prefix = len(os.path.commonprefix(texts))  # noqa: RUF071 - character-wise is what we want
+    suffix = len(os.path.commonprefix([t[::-1] for t in texts]))  # noqa: RUF071
     words = get_word_model()
 
     def score(item: tuple[int, tuple[str, int]]) -> tuple[float, int]:
@@ -302,7 +330,7 @@ def _rerank_by_words(candidates: list[tuple[str, int]]) -> tuple[str, int]:
 
 
 def repair_misaligned(text: str) -> tuple[str, list[Fix]]:
-    """Rebuild lines that carry a ``?pinyin)`` spot; other lines pass untouched."""
+    """Rebuild the windows around ``?pinyin)`` spots; everything else passes untouched."""
     if "?" not in text or not SPOT_RE.search(text):
         return text, []
     model = get_model()
@@ -310,12 +338,8 @@ def repair_misaligned(text: str) -> tuple[str, list[Fix]]:
     lines = text.split("\n")
     offset = 0
     for index, line in enumerate(lines):
-        if SPOT_RE.search(line):
-            result = _repair_line(line, model)
-            if result is not None and result[0] != line:
-                repaired, lost = result
-                detail = "rebuilt GBK bytes" + (f"; {lost} swallowed ASCII byte(s) left as U+FFFD" if lost else "")
-                fixes.extend(diff_fixes(KIND, line, repaired, offset, detail))
-                lines[index] = repaired
+        if "?" in line and SPOT_RE.search(line):
+            lines[index], line_fixes = _repair_line(line, model, offset)
+            fixes.extend(line_fixes)
         offset += len(line) + 1
     return "\n".join(lines), fixes

@@ -12,13 +12,35 @@ from pypinyin.pinyin_dict import pinyin_dict
 PINYIN_SYLLABLE = r"[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[1-5]?"
 
 _TONE_MARKS = {
-    "ā": ("a", 1), "á": ("a", 2), "ǎ": ("a", 3), "à": ("a", 4),
-    "ē": ("e", 1), "é": ("e", 2), "ě": ("e", 3), "è": ("e", 4),
-    "ī": ("i", 1), "í": ("i", 2), "ǐ": ("i", 3), "ì": ("i", 4),
-    "ō": ("o", 1), "ó": ("o", 2), "ǒ": ("o", 3), "ò": ("o", 4),
-    "ū": ("u", 1), "ú": ("u", 2), "ǔ": ("u", 3), "ù": ("u", 4),
-    "ǖ": ("v", 1), "ǘ": ("v", 2), "ǚ": ("v", 3), "ǜ": ("v", 4),
-    "ü": ("v", 0), "ń": ("n", 2), "ň": ("n", 3), "ǹ": ("n", 4), "ḿ": ("m", 2),
+    "ā": ("a", 1),
+    "á": ("a", 2),
+    "ǎ": ("a", 3),
+    "à": ("a", 4),
+    "ē": ("e", 1),
+    "é": ("e", 2),
+    "ě": ("e", 3),
+    "è": ("e", 4),
+    "ī": ("i", 1),
+    "í": ("i", 2),
+    "ǐ": ("i", 3),
+    "ì": ("i", 4),
+    "ō": ("o", 1),
+    "ó": ("o", 2),
+    "ǒ": ("o", 3),
+    "ò": ("o", 4),
+    "ū": ("u", 1),
+    "ú": ("u", 2),
+    "ǔ": ("u", 3),
+    "ù": ("u", 4),
+    "ǖ": ("v", 1),
+    "ǘ": ("v", 2),
+    "ǚ": ("v", 3),
+    "ǜ": ("v", 4),
+    "ü": ("v", 0),
+    "ń": ("n", 2),
+    "ň": ("n", 3),
+    "ǹ": ("n", 4),
+    "ḿ": ("m", 2),
 }
 
 
@@ -45,6 +67,7 @@ def readings(char: str) -> frozenset[tuple[str, int]]:
     return frozenset(normalize_pinyin(r) for r in raw.split(","))
 
 
+@functools.lru_cache(maxsize=65536)
 def has_reading(char: str, syllable: str) -> bool:
     """True when ``syllable`` is a reading of ``char`` (a toneless one matches any tone)."""
     base, tone = normalize_pinyin(syllable)

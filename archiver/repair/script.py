@@ -9,6 +9,7 @@ OpenCC cannot settle (著 → 着 or 著) are decided by jieba word frequencies 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,13 +22,12 @@ from archiver.lm.words import get_word_model
 KIND = "script"
 Script = Literal["hans", "hant", "mixed", "none"]
 ScriptChoice = Literal["auto", "hans", "hant", "keep"]
-# A document is mixed when its minority script holds at least this share of the
-# script-specific characters.  Genuine traditional text holds no simplified-only
-# characters, while a farm's conversion leaves its table's gaps (对, 战: 1.6% in
-# the seed), so a small share already tells; simplified text quoting a traditional
-# name is common, so that direction needs more.
+# A farm converts simplified text to traditional and leaves its table's gaps (对, 战:
+# 1.6% of the seed's script-specific characters), so "mixed" means mostly traditional
+# with a share of simplified-only characters that genuine traditional text never has.
+# Mostly simplified text with some traditional characters is simplified text quoting
+# a name or a title, which is not damage: it stays.
 MIXED_SHARE_IN_TRADITIONAL = 0.005
-MIXED_SHARE_IN_SIMPLIFIED = 0.03
 MIXED_MINORITY_MIN = 3
 WORD_WINDOW = 4  # characters either side when word frequencies settle a character
 DECISION_MARGIN = 1.0  # nats a rival reading must win by to replace OpenCC's choice
@@ -47,13 +47,12 @@ def _converter(config: str) -> opencc.OpenCC:
 
 def detect_script(text: str) -> ScriptReport:
     model = get_model()
-    hans = sum(1 for c in text if c in model.hans_only)
-    hant = sum(1 for c in text if c in model.hant_only)
+    counts = Counter(text)  # one C-level pass; the sets are then probed per distinct character
+    hans = sum(n for char, n in counts.items() if char in model.hans_only)
+    hant = sum(n for char, n in counts.items() if char in model.hant_only)
     if hans == 0 and hant == 0:
         return ScriptReport("none", 0, 0)
-    minority = min(hans, hant)
-    threshold = MIXED_SHARE_IN_TRADITIONAL if hant > hans else MIXED_SHARE_IN_SIMPLIFIED
-    if minority >= MIXED_MINORITY_MIN and minority / (hans + hant) >= threshold:
+    if hant > hans and hans >= MIXED_MINORITY_MIN and hans / (hans + hant) >= MIXED_SHARE_IN_TRADITIONAL:
         return ScriptReport("mixed", hans, hant)
     return ScriptReport("hans" if hans >= hant else "hant", hans, hant)
 
@@ -72,7 +71,7 @@ def _settle_ambiguous(original: str, converted: str) -> str:
         start, end = max(0, index - WORD_WINDOW), min(len(chars), index + WORD_WINDOW + 1)
 
         def window_cost(option: str, start: int = start, end: int = end, index: int = index) -> float:
-            window = chars[start:index] + [option] + chars[index + 1 : end]
+            window = [*chars[start:index], option, *chars[index + 1 : end]]
             return words.cost("".join(window), to_simplified=False)
 
         current = window_cost(char)
@@ -98,4 +97,8 @@ def convert_script(text: str, choice: ScriptChoice = "auto") -> tuple[str, list[
         return text, [], report
     if converted == text:
         return text, [], report
-    return converted, diff_fixes(KIND, text, converted, detail=f"{report.script} → {choice if choice != 'auto' else 'hans'}"), report
+    return (
+        converted,
+        diff_fixes(KIND, text, converted, detail=f"{report.script} → {choice if choice != 'auto' else 'hans'}"),
+        report,
+    )

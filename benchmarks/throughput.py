@@ -1,0 +1,82 @@
+"""Throughput: `archiver clean` against chardet + ftfy.fix_text + OpenCC t2s chained by hand.
+
+Both run in this process's run on the same freshly generated farm corpus; the baseline
+only decodes and converts (it repairs no pinyin, no misalignment, no structure), and
+archiver is timed as the user runs it: the CLI, including interpreter start-up.
+Prints seconds, documents per second and the ratio.  Not a test: run it with
+``make bench`` (``--documents N`` to scale).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import build_corpus
+
+
+def baseline(paths: list[Path]) -> list[str]:
+    import chardet
+    import ftfy
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    out = []
+    for path in paths:
+        data = path.read_bytes()
+        encoding = chardet.detect(data)["encoding"] or "utf-8"
+        text = data.decode(encoding, errors="replace")
+        out.append(t2s.convert(ftfy.fix_text(text)))
+    return out
+
+
+def run_archiver(directory: Path, workers: int) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "clean",
+            "--format",
+            "json",
+            "--quiet",
+            "--workers",
+            str(workers),
+            str(directory),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=400)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "corpus"
+        paths = build_corpus(directory, args.documents)
+        size = sum(p.stat().st_size for p in paths) / 1e6
+        print(f"corpus: {len(paths)} farm pages, {size:.1f} MB, {os.cpu_count()} cores")
+        start = time.perf_counter()
+        baseline(paths)
+        base = time.perf_counter() - start
+        print(f"baseline chardet+ftfy+OpenCC t2s: {base:7.2f} s  {len(paths) / base:7.1f} docs/s")
+        for workers in sorted({1, os.cpu_count() or 1}):
+            elapsed = run_archiver(directory, workers)
+            print(
+                f"archiver clean --workers {workers}:    {elapsed:7.2f} s  {len(paths) / elapsed:7.1f} docs/s"
+                f"  ratio {base / elapsed:5.2f}x faster"
+            )
+
+
+if __name__ == "__main__":
+    main()

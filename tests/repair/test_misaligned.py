@@ -1,0 +1,59 @@
+import re
+
+import pytest
+from farm import farm_damage, fold_punctuation, read_clean, to_traditional_by_table
+
+from archiver.repair.misaligned import SPOT_RE, repair_misaligned
+from archiver.repair.pinyin import remove_pinyin
+
+SEED_SPOTS = [
+    ("我們?cè)诼鋵?shí)制度", "我們在落實制度"),
+    ("嚴(yán)重?fù)p害", "嚴重損害"),
+    ("時(shí)候?qū)C(jī)關(guān)", "時候對機關"),
+]
+
+
+@pytest.mark.parametrize(("damaged", "original"), SEED_SPOTS)
+def test_seed_spots_are_rebuilt(damaged: str, original: str) -> None:
+    repaired, fixes = repair_misaligned(damaged)
+    assert remove_pinyin(repaired)[0] == original
+    assert fixes and all(fix.kind == "misaligned" for fix in fixes)
+
+
+@pytest.mark.parametrize("name", ["hans_speech.txt", "hans_constitution.txt"])
+def test_farm_damage_on_fresh_text_is_undone(name: str) -> None:
+    clean = read_clean(name)
+    expected = fold_punctuation(to_traditional_by_table(clean))
+    damaged = farm_damage(clean)
+    repaired, _ = repair_misaligned(damaged)
+    assert not SPOT_RE.search(repaired)
+    assert remove_pinyin(repaired)[0] == expected
+
+
+def test_long_shifted_run_with_dropped_pair() -> None:
+    # Annotating 冊 (83 D4) splits 們|在 and shifts everything up to the next annotation.
+    clean = "我们在落实制度方面还存在一些问题"
+    damaged = farm_damage(clean, characters=("冊", "實"))
+    assert "?" in damaged
+    repaired, _ = repair_misaligned(damaged)
+    assert remove_pinyin(repaired)[0] == fold_punctuation(to_traditional_by_table(clean))
+
+
+def test_lines_without_spots_are_untouched() -> None:
+    text = "你好吗?我很好(hǎo)。\n第二行?没有注音"
+    assert repair_misaligned(text) == (text, [])
+
+
+def test_unrepairable_spot_is_left_alone() -> None:
+    text = "abc?zzz)def"
+    repaired, fixes = repair_misaligned(text)
+    assert repaired == text and fixes == []
+
+
+def test_every_spot_in_a_damaged_corpus_is_counted() -> None:
+    damaged = farm_damage(read_clean("hans_constitution.txt"))
+    spots = len(SPOT_RE.findall(damaged))
+    _, fixes = repair_misaligned(damaged)
+    assert spots > 0
+    assert len(fixes) >= 1
+    assert all(re.search(r"\?", fix.before) for fix in fixes)

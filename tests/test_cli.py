@@ -1,0 +1,122 @@
+"""The CLI as a user meets it: real processes, real files, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEED = Path(__file__).parent.parent / "samples" / "000_61d1a242538ca415.txt"
+
+
+def archiver(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "archiver", *args], input=stdin, capture_output=True, timeout=120)
+
+
+def test_clean_json_on_the_seed() -> None:
+    result = archiver("clean", "--format", "json", str(SEED))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["title"] == "长效机制建立现场会讲话"
+    assert record["date"] == "2022-10-13T09:46:00"
+    assert record["text"].startswith("同志们：")
+    assert record["encoding"] == "utf-8" and record["script"] == "mixed"
+    assert record["fixes"]["misaligned"] == 3 and record["fixes"]["pinyin"] == 1100
+    assert {r["reason"] for r in record["removed"]} == {"header", "notice"}
+    assert record["warnings"] == []
+
+
+def test_clean_text_output_is_title_blank_line_body() -> None:
+    result = archiver("clean", str(SEED))
+    lines = result.stdout.decode().split("\n")
+    assert lines[0] == "长效机制建立现场会讲话" and lines[1] == "" and lines[2] == "同志们："
+
+
+def test_fix_is_a_stdin_filter_that_removes_nothing() -> None:
+    result = archiver("fix", "-", stdin=SEED.read_bytes())
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    assert out.startswith("长效机制建立现场会讲话\n时间：2022-10-13 09:46:00\n导语：")
+    assert "我们在落实制度" in out
+
+
+def test_fix_explain_lists_fixes_on_stderr() -> None:
+    result = archiver("fix", "--explain", "-", stdin="他(tā)说".encode())
+    assert result.stdout.decode() == "他说"
+    assert json.loads(result.stderr.splitlines()[0])["kind"] == "pinyin"
+
+
+@pytest.fixture
+def bad_inputs(tmp_path: Path) -> Path:
+    (tmp_path / "good.txt").write_text("标题\n正文在这里。", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (tmp_path / "bundle.zip").write_bytes(b"PK\x03\x04" + bytes(32))
+    (tmp_path / "big.txt").write_text("大" * 5000, encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("秘密", encoding="utf-8")
+    locked.chmod(0)
+    (tmp_path / "loop").symlink_to(tmp_path)
+    return tmp_path
+
+
+def test_bad_inputs_give_one_line_each_and_the_run_goes_on(bad_inputs: Path) -> None:
+    result = archiver(
+        "clean", "--format", "json", "--max-size", "10000", str(bad_inputs), str(bad_inputs / "missing.txt")
+    )
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["source"]).name for r in records] == ["good.txt"] + (["locked.txt"] if os.geteuid() == 0 else [])
+    errors = result.stderr.decode().splitlines()
+    assert "Traceback" not in result.stderr.decode()
+    expected = {
+        "empty.txt": "empty input",
+        "scan.pdf": "PDF",
+        "photo.png": "PNG",
+        "bundle.zip": "zip",
+        "big.txt": "too large",
+        "loop": "symlink loop",
+        "missing.txt": "no such file",
+    }
+    for name, message in expected.items():
+        assert any(name in line and message in line for line in errors), (name, errors)
+
+
+def test_unreadable_file_is_reported(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("秘密", encoding="utf-8")
+    locked.chmod(0)
+    result = archiver("clean", str(locked))
+    assert result.returncode == 1 and b"permission denied" in result.stderr
+
+
+def test_directory_input_runs_in_parallel_in_input_order(tmp_path: Path) -> None:
+    for index in range(6):
+        (tmp_path / f"{index:02d}.txt").write_text(f"标题{index}\n第{index}篇正文。", encoding="utf-8")
+    result = archiver("clean", "--format", "json", "--workers", "2", str(tmp_path))
+    assert result.returncode == 0
+    assert [json.loads(line)["title"] for line in result.stdout.splitlines()] == [f"标题{i}" for i in range(6)]
+
+
+def test_inspect_changes_nothing_and_reports(tmp_path: Path) -> None:
+    copy = tmp_path / "seed.txt"
+    copy.write_bytes(SEED.read_bytes())
+    result = archiver("inspect", "--format", "json", str(copy))
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["damage"]["misaligned"]["count"] == 3
+    assert report["script"] == "mixed" and report["lossless"] is True
+    assert copy.read_bytes() == SEED.read_bytes()
+
+
+def test_help_and_version() -> None:
+    assert b"clean" in archiver("--help").stdout
+    assert archiver("--version").stdout.startswith(b"archiver ")
+    assert archiver("clean", "--help").returncode == 0
