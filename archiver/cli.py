@@ -12,7 +12,7 @@ import typer
 from archiver import __version__
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, iter_inputs, read_input
-from archiver.runner import Outcome, inspect_bytes, process_inputs
+from archiver.runner import CleanOptions, Outcome, inspect_bytes, process_inputs
 
 app = typer.Typer(
     help=(
@@ -130,14 +130,13 @@ def clean(
             failed += 1
             _error(outcome.source, outcome.error)
             return
-        assert outcome.document is not None
-        if output_format is OutputFormat.json:
-            sys.stdout.write(json.dumps(outcome.document.to_dict(explain), ensure_ascii=False) + "\n")
-        else:
-            sys.stdout.write(("" if first else "\f\n") + outcome.document.to_text())
+        if output_format is OutputFormat.text and not first:
+            sys.stdout.write("\f\n")
+        sys.stdout.write(outcome.rendered or "")
         first = False
 
-    total = process_inputs(paths, emit, script=script.value, workers=workers, max_bytes=max_size, quiet=quiet)
+    options = CleanOptions(script.value, max_size, output_format.value, explain)
+    total = process_inputs(paths, emit, options, workers=workers, quiet=quiet)
     if not quiet and total > 1:
         typer.echo(f"archiver: cleaned {total - failed} of {total} input(s), {failed} failed", err=True)
     if failed:

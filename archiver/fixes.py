@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Fix:
     """One change a step made: ``before`` at ``position`` became ``after``.
 
@@ -54,15 +54,14 @@ def diff_fixes(kind: str, before: str, after: str, offset: int = 0, detail: str 
 
 
 def _aligned_fixes(kind: str, before: str, after: str, offset: int, detail: str) -> list[Fix]:
-    fixes = []
-    start = None
-    for index, (old, new) in enumerate(zip(before, after, strict=True)):
-        if old != new:
-            if start is None:
-                start = index
-        elif start is not None:
-            fixes.append(Fix(kind, before[start:index], after[start:index], offset + start, detail))
-            start = None
-    if start is not None:
-        fixes.append(Fix(kind, before[start:], after[start:], offset + start, detail))
-    return fixes
+    """Runs of differing code points, found by numpy: a farm page changes thousands."""
+    import numpy as np
+
+    old = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
+    new = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)
+    changed = np.concatenate(([False], old != new, [False]))
+    edges = np.flatnonzero(changed[1:] != changed[:-1]).tolist()
+    return [
+        Fix(kind, before[start:end], after[start:end], offset + start, detail)
+        for start, end in zip(edges[::2], edges[1::2], strict=True)
+    ]

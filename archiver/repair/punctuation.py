@@ -17,6 +17,8 @@ from archiver.lm.model import is_cjk_punctuation, is_han
 KIND = "punctuation"
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _PAREN_RE = re.compile(r"\(([^()\n]{1,200})\)")
+_MARK_RE = re.compile(r"[,:;?!]")
+_HAS_CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff20]")
 
 
 def _is_cjk(char: str) -> bool:
@@ -35,25 +37,21 @@ def _convertible(text: str, index: int) -> bool:
     return bool((before and _is_cjk(before)) or (after and _is_cjk(after)))
 
 
-def _looks_folded(text: str) -> bool:
-    ascii_marks = sum(1 for i, c in enumerate(text) if c in ",:;?!" and _convertible(text, i))
-    wide_marks = sum(text.count(c) for c in "，：；？！")
-    return ascii_marks > wide_marks
-
-
 def restore_punctuation(text: str) -> tuple[str, list[Fix]]:
-    if not any(c in text for c in FULL_WIDTH) or not _looks_folded(text):
+    if not any(c in text for c in FULL_WIDTH):
         return text, []
+    marks = [m.start() for m in _MARK_RE.finditer(text) if _convertible(text, m.start())]
+    if len(marks) <= sum(text.count(c) for c in "，：；？！"):
+        return text, []  # the document chose its punctuation: not folded
     chars = list(text)
     fixes: list[Fix] = []
     for match in _PAREN_RE.finditer(text):
-        if any(_is_cjk(c) for c in match[1]):
+        if _HAS_CJK_RE.search(match[1]):
             for index in (match.start(), match.end() - 1):
                 chars[index] = FULL_WIDTH[text[index]]
                 fixes.append(Fix(KIND, text[index], chars[index], index))
-    for index, char in enumerate(text):
-        if char in ",:;?!" and _convertible(text, index):
-            chars[index] = FULL_WIDTH[char]
-            fixes.append(Fix(KIND, char, chars[index], index))
+    for index in marks:
+        chars[index] = FULL_WIDTH[text[index]]
+        fixes.append(Fix(KIND, text[index], chars[index], index))
     fixes.sort(key=lambda fix: fix.position)
     return "".join(chars), fixes

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import re
 import unicodedata
-
-from pypinyin.pinyin_dict import pinyin_dict
+from pathlib import Path
 
 # One pinyin syllable as farms print it: tone marks, tone numbers or no tone.
 PINYIN_SYLLABLE = r"[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[1-5]?"
@@ -59,9 +60,19 @@ def normalize_pinyin(syllable: str) -> tuple[str, int]:
     return "".join(base).replace("u:", "v"), tone
 
 
+@functools.cache
+def _pinyin_dict() -> dict[str, str]:
+    """pypinyin's single-character readings, read from the JSON it ships: importing
+    pypinyin itself loads its phrase dictionary too and costs a quarter second."""
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(spec.submodule_search_locations[0]) / "pinyin_dict.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @functools.lru_cache(maxsize=65536)
 def readings(char: str) -> frozenset[tuple[str, int]]:
-    raw = pinyin_dict.get(ord(char)) if len(char) == 1 else None
+    raw = _pinyin_dict().get(str(ord(char))) if len(char) == 1 else None
     if not raw:
         return frozenset()
     return frozenset(normalize_pinyin(r) for r in raw.split(","))

@@ -9,6 +9,7 @@ OpenCC cannot settle (著 → 着 or 著) are decided by jieba word frequencies 
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
@@ -57,6 +58,11 @@ def detect_script(text: str) -> ScriptReport:
     return ScriptReport("hans" if hans >= hant else "hant", hans, hant)
 
 
+@functools.cache
+def _ambiguous_pattern() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(get_model().ambiguous_t2s)) + "]")
+
+
 def _settle_ambiguous(original: str, converted: str) -> str:
     """Re-decide characters OpenCC left as-is although simplified has two readings."""
     ambiguous = get_model().ambiguous_t2s
@@ -64,19 +70,14 @@ def _settle_ambiguous(original: str, converted: str) -> str:
         return converted
     words = get_word_model()
     chars = list(converted)
-    for index, char in enumerate(chars):
-        options = ambiguous.get(char)
-        if not options or original[index] != char:
+    for match in _ambiguous_pattern().finditer(converted):
+        index, char = match.start(), match.group()
+        options = ambiguous[char]
+        if original[index] != char:
             continue
-        start, end = max(0, index - WORD_WINDOW), min(len(chars), index + WORD_WINDOW + 1)
-
-        def window_cost(option: str, start: int = start, end: int = end, index: int = index) -> float:
-            window = [*chars[start:index], option, *chars[index + 1 : end]]
-            return words.cost("".join(window), to_simplified=False)
-
-        current = window_cost(char)
-        best = min(options, key=window_cost)
-        if best != char and window_cost(best) + DECISION_MARGIN < current:
+        costs = words.option_costs(converted, index, options, WORD_WINDOW)
+        best = min(costs, key=costs.__getitem__)
+        if best != char and costs[best] + DECISION_MARGIN < costs[char]:
             chars[index] = best
     return "".join(chars)
 
