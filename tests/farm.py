@@ -47,7 +47,7 @@ def fold_punctuation(text: str) -> str:
 def annotated_characters(count: int = 400) -> tuple[str, ...]:
     """A fixed set: the most frequent traditional-only characters."""
     model = get_model()
-    ranked = sorted(model.hant_only, key=lambda c: model.char_cost(None, c))
+    ranked = sorted(model.hant_only, key=lambda c: (model.char_cost(None, c), c))
     return tuple(ranked[:count])
 
 

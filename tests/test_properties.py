@@ -1,5 +1,7 @@
 """Invariants of fix_text: never raises, idempotent, clean text unchanged."""
 
+import os
+
 from farm import read_clean
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +18,11 @@ ALPHABET = st.sampled_from(
     + list("jīqūcèshíāóǎàabcXYZ0123456789")
     + list("ÃÂæˆ‘ä»¬Î©\ufffd锟斤拷烫")
 )
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @SETTINGS

@@ -18,6 +18,7 @@ BACKOFF_COST = 1.9  # -log(1 - interpolation weight): an unseen bigram
 ASCII_COST = 4.0
 CJK_PUNCT_COST = 3.0
 KANA_HANGUL_COST = 6.0  # valid Japanese/Korean script: not Chinese, not garbage either
+FULL_WIDTH_LATIN_COST = 10.0
 ODD_CHAR_COST = 12.0  # Latin-1 symbols, accented letters, box drawing: mojibake material
 BROKEN_CHAR_COST = 25.0  # U+FFFD, private use, controls
 MEMO_LIMIT = 500_000  # pairs remembered before the memo starts over
@@ -49,8 +50,8 @@ def _other_cost(char: str) -> float:
         return CJK_PUNCT_COST
     if 0xAC00 <= code <= 0xD7A3 or 0x3040 <= code <= 0x30FF:
         return KANA_HANGUL_COST
-    if 0xFF21 <= code <= 0xFF5A:  # full-width Latin letters: valid, if unusual
-        return ASCII_COST
+    if 0xFF21 <= code <= 0xFF5A:  # full-width Latin letters: rare in running text, common in GBK garbage
+        return FULL_WIDTH_LATIN_COST
     if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or 0x80 <= code < 0xA0:
         return BROKEN_CHAR_COST
     return ODD_CHAR_COST
@@ -80,7 +81,9 @@ class CharModel:
 
     def _char_cost(self, prev: str | None, char: str) -> float:
         if not is_han(char):
-            return _other_cost(char)
+            cost = _other_cost(char)
+            # Kana or Hangul right after a Han character is how GBK garbage looks.
+            return ODD_CHAR_COST if cost == KANA_HANGUL_COST and prev is not None and is_han(prev) else cost
         if prev is not None and is_han(prev):
             pair = self._bigram.get(prev + char)
             if pair is not None:

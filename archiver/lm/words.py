@@ -12,7 +12,7 @@ import math
 
 import opencc
 
-from archiver.lm.model import SCALE, get_model
+from archiver.lm.model import SCALE, get_model, is_han
 
 MAX_WORD_LENGTH = 6
 UNKNOWN_CHAR_COST = 22.0  # a character the dictionary has never seen, alone
@@ -20,7 +20,8 @@ UNKNOWN_CHAR_COST = 22.0  # a character the dictionary has never seen, alone
 
 class WordModel:
     def __init__(self) -> None:
-        self._costs = get_model().word_costs
+        self._char_model = get_model()
+        self._costs = self._char_model.word_costs
         self._t2s = opencc.OpenCC("t2s")
 
     def word_cost(self, word: str) -> float | None:
@@ -31,7 +32,10 @@ class WordModel:
         quantised = self._costs.get(piece)
         if quantised is not None:
             return quantised / SCALE
-        return UNKNOWN_CHAR_COST if len(piece) == 1 else math.inf
+        if len(piece) > 1:
+            return math.inf
+        # Punctuation, digits and Latin are not words; cost them as the character model does.
+        return UNKNOWN_CHAR_COST if is_han(piece) else self._char_model.char_cost(None, piece)
 
     def _prefix_costs(self, text: str) -> list[float]:
         """best[i]: cost of the best segmentation of text[:i]."""

@@ -32,13 +32,16 @@ from archiver.repair.readings import PINYIN_SYLLABLE, has_reading
 KIND = "misaligned"
 CODEC = "gbk"
 BEAM_WIDTH = 24
-VANISH_PENALTY = 8.0  # prior cost of hypothesising a dropped user-defined pair
+VANISH_PENALTY = 2.3  # -log(0.1): about one shifted pair in ten falls in a user-defined area
 LOST_ASCII_COST = 6.0  # a U+FFFD standing for an ASCII byte the decoder swallowed
-TOP_VANISH_CHOICES = 4
-VANISH_STATES = 4  # only the best shifted hypotheses may branch on a dropped pair
+TOP_VANISH_CHOICES = 10
+VANISH_STATES = 24  # only the best shifted hypotheses may branch on a dropped pair
+MAX_BLIND_STATES = 512  # guessed lead bytes kept for the next item to judge
+TOP_HIDDEN_TRAILS = 6  # trail bytes tried for a character an invalid pair swallowed
 # Mean cost per character above which a window read without dropped pairs is
 # doubted (clean Chinese averages 5-7 nats; shifted garbage 12 and more).
 PLAIN_READING_MAX_COST = 8.5
+RARE_CHAR_COST = 11.0  # rarer than ~1 in 60,000 characters
 RERANK_TOP = 8  # best character-model hypotheses the word model re-ranks
 SETTLE_ITEMS = 8  # aligned characters around a spot that anchor its window
 REGION_LEAD = 24  # characters before the first spot where tokenising starts
@@ -93,7 +96,7 @@ class _State:
     """One hypothesis about the original byte stream (a plain slotted class: the beam
     creates hundreds of thousands of these, and dataclasses.replace is too slow)."""
 
-    __slots__ = ("choices", "cost", "last_byte", "lost", "out", "pending", "prev_char")
+    __slots__ = ("blind", "choices", "cost", "last_byte", "lost", "out", "pending", "prev_char")
 
     def __init__(
         self,
@@ -104,6 +107,7 @@ class _State:
         prev_char: str | None,
         lost: int = 0,
         choices: tuple = (),
+        blind: bool = False,
     ) -> None:
         self.cost = cost
         self.out = out  # linked list (previous, text) to avoid copying
@@ -112,6 +116,7 @@ class _State:
         self.prev_char = prev_char
         self.lost = lost  # ASCII bytes we know were swallowed
         self.choices = choices  # hidden bytes chosen so far: distinct choices stay distinct
+        self.blind = blind  # a lead byte guessed with no evidence yet: the next item judges it
 
     def key(self) -> tuple:
         return (self.pending, self.last_byte, self.prev_char, self.choices)
@@ -181,10 +186,51 @@ def _prune(states: list[_State]) -> list[_State]:
         known = best.get(state.key())
         if known is None or state.cost < known.cost:
             best[state.key()] = state
-    return heapq.nsmallest(BEAM_WIDTH, best.values(), key=lambda s: s.cost)
+    # Blind guesses all cost the same until the next item tells them apart, so
+    # the beam must not cut among them.
+    blind = [state for state in best.values() if state.blind]
+    seen = [state for state in best.values() if not state.blind]
+    return heapq.nsmallest(BEAM_WIDTH, seen, key=lambda s: s.cost) + blind[:MAX_BLIND_STATES]
 
 
-def _step(states: list[_State], model: CharModel, match: re.Match[str], allow_vanish: bool) -> list[_State]:
+@functools.cache
+def _invalid_followers(lead: int) -> tuple[int, ...]:
+    """Lead bytes y such that (lead, y) is neither a GBK character nor user-defined."""
+    return tuple(y for y in range(0x81, 0xFF) if _decode_pair(lead, y) is None and not _is_user_defined(lead, y))
+
+
+def _invalid_pair_branches(state: _State, model: CharModel, at_end: bool) -> list[_State]:
+    """A ``?`` met while out of step: the farm's decoder read (T, y) and found no character.
+
+    T completes the pending lead byte; y is an ASCII byte (lost: we keep U+FFFD) or,
+    rarely, the lead byte of the next character.  Only T >= 0x81 can start a pair.
+    At the very end of the text the decoder met T alone, and nothing was lost.
+    """
+    assert state.pending is not None
+    trails = [(t, c) for t, c in _trail_chars(state.pending) if t >= 0x81]
+    branches = []
+    likely = heapq.nsmallest(TOP_HIDDEN_TRAILS, trails, key=lambda option: model.char_cost(state.prev_char, option[1]))
+    for trail, trail_char in likely:
+        emitted = _emit(state.chose(trail), model, trail_char, trail)
+        if at_end:
+            branches.append(emitted)
+            continue
+        lost = (emitted.out, "\ufffd")
+        branches.append(_State(emitted.cost + LOST_ASCII_COST, lost, None, None, None, state.lost + 1, emitted.choices))
+    # The few trail bytes that can start an invalid pair with a non-ASCII byte.
+    for trail, trail_char in trails:
+        followers = _invalid_followers(trail)
+        if followers:
+            emitted = _emit(state.chose(trail), model, trail_char, trail)
+            for lead in followers:
+                choices = (emitted.choices, (lead,))
+                branches.append(_State(emitted.cost, emitted.out, lead, lead, trail_char, emitted.lost, choices, True))
+    return branches
+
+
+def _step(
+    states: list[_State], model: CharModel, match: re.Match[str], allow_vanish: bool, at_end: bool
+) -> list[_State]:
     out: list[_State] = []
     if match["spot"] is not None:
         for state in states:
@@ -211,19 +257,7 @@ def _step(states: list[_State], model: CharModel, match: re.Match[str], allow_va
             if state.pending is None:
                 out.append(_emit(state, model, "?", 0x3F))
                 continue
-            for z, trail_char in _trail_chars(state.pending):
-                emitted = _emit(state.chose(z), model, trail_char, z)
-                out.append(
-                    _State(
-                        emitted.cost + LOST_ASCII_COST,
-                        (emitted.out, "\ufffd"),
-                        None,
-                        None,
-                        None,
-                        state.lost + 1,
-                        emitted.choices,
-                    )
-                )
+            out.extend(_invalid_pair_branches(state, model, at_end))
         return out
     try:
         encoded = char.encode(CODEC)
@@ -266,7 +300,7 @@ def _initial_state(items: list[re.Match[str]], start: int) -> _State:
 
 
 def _beam(
-    items: list[re.Match[str]], start: int, model: CharModel, allow_vanish: bool
+    items: list[re.Match[str]], start: int, model: CharModel, allow_vanish: bool, text_end: int
 ) -> tuple[list[_State], int] | None:
     """Beam-decode from ``start`` until the stream has been back in step for a while."""
     states = [_initial_state(items, start)]
@@ -276,7 +310,15 @@ def _beam(
         upcoming_spot = any(item["spot"] is not None for item in items[index : index + SETTLE_ITEMS])
         if aligned_streak >= SETTLE_ITEMS and not upcoming_spot:
             break
-        states = _prune(_step(states, model, items[index], allow_vanish))
+        item = items[index]
+        stepped = _step(states, model, item, allow_vanish, item.end() == text_end)
+        following = items[index + 1] if index + 1 < len(items) else None
+        if following is not None and following["note"] is not None:
+            # Look ahead: an annotation must follow a complete character with its reading,
+            # so hypotheses that cannot carry it are dropped before the beam is cut.
+            note = following["note"]
+            stepped = [s for s in stepped if s.pending is None and s.prev_char and has_reading(s.prev_char, note)]
+        states = _prune(stepped)
         if not states:
             return None
         aligned = all(state.pending is None for state in states)
@@ -286,35 +328,42 @@ def _beam(
     return (finished, index) if finished else None
 
 
-def _repair_window(items: list[re.Match[str]], start: int, model: CharModel) -> tuple[str, int, int] | None:
+def _repair_window(
+    items: list[re.Match[str]], start: int, model: CharModel, text_end: int
+) -> tuple[str, int, int] | None:
     """Returns (repaired text, lost bytes, index of the first item not consumed).
 
     Dropped pairs are hypothesised only when the window does not read as Chinese
     without them: most spots need none, and the branching is what costs time.
     """
-    result = _beam(items, start, model, allow_vanish=False)
-    if result is None or _mean_cost(result[0][0]) > PLAIN_READING_MAX_COST:
-        with_vanish = _beam(items, start, model, allow_vanish=True)
+    result = _beam(items, start, model, False, text_end)
+    if result is None or _doubtful(result[0][0], model):
+        with_vanish = _beam(items, start, model, True, text_end)
         if with_vanish is not None and (result is None or with_vanish[0][0].cost < result[0][0].cost):
             result = with_vanish
     if result is None:
         return None
     finished, index = result
-    text, lost = _rerank_by_words([(_flatten(s.out), s.lost) for s in finished[:RERANK_TOP]])
+    text, lost = _rerank_by_words([(_flatten(s.out), s.lost, s.cost) for s in finished[:RERANK_TOP]])
     return text, lost, index
 
 
-def _mean_cost(state: _State) -> float:
+def _doubtful(state: _State, model: CharModel) -> bool:
+    """Whether a reading without dropped pairs may be wrong: garbage on average, or
+    one character so rare that a dropped pair explains it better (周嚕 for 周圍。)."""
     text = _ANNOTATION_RE.sub("", _flatten(state.out))
-    return state.cost / max(1, len(text))
+    if state.cost / max(1, len(text)) > PLAIN_READING_MAX_COST:
+        return True
+    return any(model.char_cost(None, char) >= RARE_CHAR_COST for char in text)
 
 
-def _repair_line(line: str, model: CharModel, offset: int) -> tuple[str, list[Fix]]:
+def _repair_line(line: str, model: CharModel, offset: int, last: bool) -> tuple[str, list[Fix]]:
     """Repair each spot's window; a window no hypothesis survives stays as it was.
 
     Only a region around the spots is tokenised: farm lines run to thousands of
     characters and the beam needs a few dozen.
     """
+    text_end = len(line) if last else -1  # where the farm's decoder ran out of bytes
     first_spot = SPOT_RE.search(line)
     assert first_spot is not None
     region_start = max(0, first_spot.start() - REGION_LEAD)
@@ -329,7 +378,7 @@ def _repair_line(line: str, model: CharModel, offset: int) -> tuple[str, list[Fi
         if index < done or item["spot"] is None:
             continue
         start = max(done, index - SETTLE_ITEMS)
-        result = _repair_window(items, start, model)
+        result = _repair_window(items, start, model, text_end)
         if result is None:
             continue
         window_text, lost, end = result
@@ -350,23 +399,24 @@ def _is_boundary(line: str, position: int) -> bool:
     return is_han(line[position]) and line.rfind("(", 0, position) <= line.rfind(")", 0, position)
 
 
-def _rerank_by_words(candidates: list[tuple[str, int]]) -> tuple[str, int]:
-    """Let word frequencies settle what character bigrams rank closely (对机关 vs 专机关)."""
-    texts = [_ANNOTATION_RE.sub("", text) for text, _ in candidates]
+def _rerank_by_words(candidates: list[tuple[str, int, float]]) -> tuple[str, int]:
+    """Add word frequencies to the character model's cost, so words settle what character
+    bigrams rank closely (对机关 vs 专机关) without overruling them."""
+    texts = [_ANNOTATION_RE.sub("", text) for text, _, _ in candidates]
     if len(set(texts)) == 1:
-        return candidates[0]
+        return candidates[0][:2]
     prefix = len(os.path.commonprefix(texts))  # noqa: RUF071 - character-wise is what we want
     suffix = len(os.path.commonprefix([t[::-1] for t in texts]))  # noqa: RUF071
     words = get_word_model()
 
-    def score(item: tuple[int, tuple[str, int]]) -> tuple[float, int]:
-        rank, _ = item
+    def score(item: tuple[int, tuple[str, int, float]]) -> tuple[float, int]:
+        rank, (_, _, char_cost) = item
         text = texts[rank]
         start = max(0, prefix - RERANK_CONTEXT)
         end = min(len(text), max(len(text) - suffix, prefix) + RERANK_CONTEXT)
-        return words.cost(text[start:end]), rank
+        return words.cost(text[start:end]) + char_cost, rank
 
-    return min(enumerate(candidates), key=score)[1]
+    return min(enumerate(candidates), key=score)[1][:2]
 
 
 def repair_misaligned(text: str) -> tuple[str, list[Fix]]:
@@ -379,7 +429,7 @@ def repair_misaligned(text: str) -> tuple[str, list[Fix]]:
     offset = 0
     for index, line in enumerate(lines):
         if "?" in line and SPOT_RE.search(line):
-            lines[index], line_fixes = _repair_line(line, model, offset)
+            lines[index], line_fixes = _repair_line(line, model, offset, index == len(lines) - 1)
             fixes.extend(line_fixes)
         offset += len(line) + 1
     return "\n".join(lines), fixes

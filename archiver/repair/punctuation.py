@@ -29,9 +29,18 @@ def _is_ascii_alnum(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+_CLOSING = "\u2019\u201d\"')"
+_OPENING = "\u2018\u201c\"'("
+
+
 def _convertible(text: str, index: int) -> bool:
     before = text[index - 1] if index > 0 else ""
     after = text[index + 1] if index + 1 < len(text) else ""
+    # Look through a quote: in 的“四个必须”: the colon follows Chinese, not the quote.
+    if before and before in _CLOSING and index > 1:
+        before = text[index - 2]
+    if after and after in _OPENING and index + 2 < len(text):
+        after = text[index + 2]
     if before and after and _is_ascii_alnum(before) and _is_ascii_alnum(after):
         return False
     return bool((before and _is_cjk(before)) or (after and _is_cjk(after)))

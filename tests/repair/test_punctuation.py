@@ -16,3 +16,8 @@ def test_keeps_ascii_between_digits_and_latin() -> None:
 def test_text_that_already_uses_full_width_is_left_alone() -> None:
     text = "我们说，他们来了。English, please: ok? 对，好的，谢谢。"
     assert restore_punctuation(text) == (text, [])
+
+
+def test_marks_after_quoted_chinese_are_restored() -> None:
+    assert restore_punctuation("做到以下“四个必须”:一是,二是")[0] == "做到以下“四个必须”：一是，二是"
+    assert restore_punctuation('he said "ok", fine')[0] == 'he said "ok", fine'
