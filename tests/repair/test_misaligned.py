@@ -57,3 +57,22 @@ def test_every_spot_in_a_damaged_corpus_is_counted() -> None:
     assert spots > 0
     assert len(fixes) >= 1
     assert all(re.search(r"\?", fix.before) for fix in fixes)
+
+
+def test_invalid_pair_inside_a_shifted_run() -> None:
+    # 服務: the shifted decoder read (FE, 84), no GBK character, and printed one '?'.
+    clean = "党员干部队伍好、工作机制好、发展工作业绩好、服务群众好、履行义务好"
+    damaged = farm_damage(clean)
+    assert "??" in damaged
+    repaired, _ = repair_misaligned(damaged)
+    assert remove_pinyin(repaired)[0] == fold_punctuation(to_traditional_by_table(clean))
+
+
+def test_dropped_pair_and_swallowed_comma() -> None:
+    # 圍。 lost the pair (FA A1); later the shifted decoder swallowed the comma.
+    clean = "必须把各方力量凝聚在党组织的周围。由此出发，一定要把坚持"
+    damaged = farm_damage(clean)
+    repaired, fixes = repair_misaligned(damaged)
+    expected = fold_punctuation(to_traditional_by_table(clean)).replace(",", "\ufffd")
+    assert remove_pinyin(repaired)[0] == expected
+    assert any("swallowed" in fix.detail for fix in fixes)
