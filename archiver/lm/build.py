@@ -66,11 +66,14 @@ def _quantize(cost: float) -> int:
 def build_char_model(words: list[tuple[str, int]]) -> tuple[dict[str, int], dict[str, int]]:
     import opencc
 
-    traditional = opencc.OpenCC("s2t").convert("\n".join(w for w, _ in words)).split("\n")
+    joined = "\n".join(w for w, _ in words)
+    # Both OpenCC's traditional (爲) and Taiwan's (為): farms and Taiwanese pages use the latter.
+    traditional = opencc.OpenCC("s2t").convert(joined).split("\n")
+    taiwanese = opencc.OpenCC("s2tw").convert(joined).split("\n")
     unigram: collections.Counter[str] = collections.Counter()
     bigram: collections.Counter[str] = collections.Counter()
-    for (word, freq), trad_word in zip(words, traditional, strict=True):
-        for variant in {word, trad_word}:
+    for (word, freq), trad_word, tw_word in zip(words, traditional, taiwanese, strict=True):
+        for variant in {word, trad_word, tw_word}:
             for char in variant:
                 unigram[char] += freq
             for first, second in itertools.pairwise(variant):

@@ -103,6 +103,11 @@ class CharModel:
     def mean_cost(self, text: str) -> float:
         return self.cost(text) / len(text) if text else 0.0
 
+    def common_chars(self, max_cost: float) -> list[str]:
+        """Characters whose unigram cost is at most ``max_cost`` nats."""
+        limit = max_cost * SCALE
+        return [char for char, cost in self._unigram.items() if cost <= limit]
+
     def knows(self, char: str) -> bool:
         return char in self._unigram
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 
 import opencc
 
 from archiver.lm.model import SCALE, get_model, is_han
 
 MAX_WORD_LENGTH = 6
+RERANK_CONTEXT = 4  # characters of context either side of where candidates differ
 UNKNOWN_CHAR_COST = 22.0  # a character the dictionary has never seen, alone
 
 
@@ -65,13 +67,43 @@ class WordModel:
             text = self._t2s.convert(text)
         return self._prefix_costs(text)[-1]
 
-    def option_costs(self, text: str, index: int, options: str, window: int) -> dict[str, float]:
+    def rerank_scores(self, texts: list[str], char_costs: list[float]) -> list[float]:
+        """Character cost plus word cost for each candidate, the latter over the stretch
+        where the candidates differ and a few characters either side."""
+        if len(set(texts)) == 1:
+            return list(char_costs)
+        prefix = len(os.path.commonprefix(texts))  # noqa: RUF071 - character-wise is what we want
+        suffix = len(os.path.commonprefix([t[::-1] for t in texts]))  # noqa: RUF071
+        scores = []
+        for text, char_cost in zip(texts, char_costs, strict=True):
+            start = max(0, prefix - RERANK_CONTEXT)
+            end = min(len(text), max(len(text) - suffix, prefix) + RERANK_CONTEXT)
+            scores.append(self.cost(text[start:end]) + char_cost)
+        return scores
+
+    def rerank(self, texts: list[str], char_costs: list[float]) -> int:
+        """Index of the best candidate by rerank_scores (the first on a tie)."""
+        scores = self.rerank_scores(texts, char_costs)
+        return min(range(len(texts)), key=lambda index: (scores[index], index))
+
+    def option_costs(
+        self, text: str, index: int, options: str, window: int, to_simplified: bool = False
+    ) -> dict[str, float]:
         """Best segmentation cost of the window around ``index`` with each option there.
 
         The context either side is segmented once; only the words covering ``index``
         are tried per option, which is what makes per-character decisions cheap.
         """
         start, end = max(0, index - window), min(len(text), index + window + 1)
+        if to_simplified:
+            # The dictionary is simplified: judge 中華 as 中华.  OpenCC's t2s keeps the
+            # length for single characters, and a window that changes length is left as is.
+            converted = self._t2s.convert(text[start:end])
+            if len(converted) == end - start:
+                text = text[:start] + converted + text[end:]
+                mapped = {option: self._t2s.convert(option) for option in options}
+                costs = self.option_costs(text, index, "".join(mapped.values()), window)
+                return {option: costs[simple] for option, simple in mapped.items() if len(simple) == 1}
         left = self._prefix_costs(text[start:index])  # left[a - start]: cost of text[start:a]
         right = self._suffix_costs(text[index + 1 : end])  # right[i]: cost of text[index + 1 + i : end]
         results = {}

@@ -2,14 +2,17 @@
 
 Each step is a pure function ``text -> (text, fixes)``.  The order matters:
 
-1. ``latin_mojibake`` (ftfy, word by word): UTF-8 read as cp1252 is undone first
+1. ``cjk_mojibake``: wrong-codec round trips (UTF-8 read as GBK, GBK read as
+   Latin-1, Big5/GBK), lossy ones included.  It runs before ftfy, whose
+   decode_inconsistent_utf8 would destroy GBK-as-Latin-1 bytes.
+2. ``latin_mojibake`` (ftfy, outside CJK text): UTF-8 read as cp1252 and the like,
    so later steps see real characters.
-2. ``misaligned``: rebuilds GBK bytes around ``?pinyin)`` spots.  It needs the
+3. ``misaligned``: rebuilds GBK bytes around ``?pinyin)`` spots.  It needs the
    farm's raw text, annotations and folded punctuation included, so it runs before
    anything rewrites them.
-3. ``pinyin``: removes annotations that are real readings of the character before.
-4. ``script``: mixed documents back to simplified (or as the caller forces).
-5. ``punctuation``: full-width marks restored last, once the text is Chinese again.
+4. ``pinyin``: removes annotations that are real readings of the character before.
+5. ``script``: mixed documents back to simplified (or as the caller forces).
+6. ``punctuation``: full-width marks restored last, once the text is Chinese again.
 """
 
 from archiver.repair.pipeline import STEP_ORDER, fix_and_explain, fix_text, run_pipeline

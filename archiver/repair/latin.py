@@ -1,9 +1,12 @@
-"""Latin-script mojibake (æˆ‘ä»¬, cafÃ©) via ftfy, configured so it cannot hurt CJK text.
+"""Latin-script mojibake (æˆ‘ä»¬, cafÃ©) and ftfy's other fixes, kept away from CJK text.
 
-ftfy's defaults fold ，to , (fix_character_width), straighten curly quotes that
-Chinese uses for quotation, and its decode_inconsistent_utf8 step mangles GBK read
-as Latin-1; all three are off.  ftfy only sees lines that contain characters
-mojibake is made of, so clean Chinese text costs nothing here.
+ftfy sees only the stretches of a line that hold no CJK characters, so nothing it
+does can touch Chinese.  Two of its defaults are off because Chinese relies on what
+they change: fix_character_width (it folds ，to ,) and uncurl_quotes (“” are Chinese
+quotation marks).  decode_inconsistent_utf8 mangles GBK read as Latin-1, so it is off
+for a stretch whose bytes read as GB18030; the CJK step runs first and repairs those.
+ftfy is called only where its own badness check, or something its other fixers act
+on, says it has work: a farm page's thousand pinyin annotations never reach it.
 """
 
 from __future__ import annotations
@@ -12,48 +15,64 @@ import functools
 import re
 
 import ftfy
+from ftfy.badness import is_bad
+from ftfy.chardata import LIGATURES
 
 from archiver.fixes import Fix, diff_fixes
 
 KIND = "latin_mojibake"
-# What UTF-8 read as Latin-1/cp1252 always contains: a lead byte shown as Â..ô
-# followed by a continuation byte shown as \x80-\xbf or its cp1252 picture.  Pinyin
-# tone marks (jī, shí) never match, so annotated farm text costs ftfy nothing.
-_SUSPICIOUS_RE = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160"
-    "\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]"
+_NON_CJK_RUN_RE = re.compile(r"[^\n\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+# What ftfy's fixers other than the encoding fix act on: entities, terminal escapes,
+# control and C1 characters, ligatures, odd line breaks, stray byte-order marks.
+_OTHER_WORK_RE = re.compile(
+    "[&\x1b\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\ufeff"
+    + "".join(map(chr, LIGATURES))
+    + "]"
 )
+# A stretch whose GBK reading scores at most this (nats a character) is Chinese
+# read as Latin-1; decode_inconsistent_utf8 must not touch it.
+GBK_READING_MAX_COST = 9.0
 
 
 @functools.cache
-def _config() -> ftfy.TextFixerConfig:
+def _config(inconsistent_utf8: bool) -> ftfy.TextFixerConfig:
     return ftfy.TextFixerConfig(
-        unescape_html=False,
         fix_character_width=False,
         uncurl_quotes=False,
-        decode_inconsistent_utf8=False,
-        fix_line_breaks=False,
-        remove_control_chars=False,
-        normalization=None,
+        decode_inconsistent_utf8=inconsistent_utf8,
         explain=True,
     )
 
 
-# Words with no CJK characters or spaces: ftfy judges each alone, because one
-# Chinese character on a line stops it from re-encoding the whole line.
-_NON_CJK_RUN_RE = re.compile(r"[^\s\u3000-\u303f\u3400-\u9fff\uf900-\uffef]+")
+def _reads_as_chinese(run: str) -> bool:
+    from archiver.lm import get_model
+
+    for codec in ("latin-1", "cp1252"):
+        try:
+            reading = run.encode(codec).decode("gbk")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        chinese = "".join(char for char in reading if not char.isascii())
+        if chinese and get_model().mean_cost(chinese) <= GBK_READING_MAX_COST:
+            return True
+    return False
+
+
+def _has_work(run: str) -> bool:
+    return not run.isascii() and is_bad(run) or bool(_OTHER_WORK_RE.search(run))
 
 
 def fix_latin_mojibake(text: str) -> tuple[str, list[Fix]]:
-    if not _SUSPICIOUS_RE.search(text):
+    if text.isascii() and not _OTHER_WORK_RE.search(text):
         return text, []
     fixes: list[Fix] = []
 
     def fix_run(match: re.Match[str]) -> str:
         run = match.group()
-        if not _SUSPICIOUS_RE.search(run):
+        if not _has_work(run):
             return run
-        fixed, explanation = ftfy.fix_and_explain(run, config=_config())
+        config = _config(inconsistent_utf8=not _reads_as_chinese(run))
+        fixed, explanation = ftfy.fix_and_explain(run, config=config)
         if fixed != run:
             steps = ", ".join(step for _, step in explanation or [])
             fixes.extend(diff_fixes(KIND, run, fixed, match.start(), detail=f"ftfy: {steps}"))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import os
 import re
 
 from archiver.fixes import Fix, diff_fixes
@@ -45,7 +44,6 @@ RARE_CHAR_COST = 11.0  # rarer than ~1 in 60,000 characters
 RERANK_TOP = 8  # best character-model hypotheses the word model re-ranks
 SETTLE_ITEMS = 8  # aligned characters around a spot that anchor its window
 REGION_LEAD = 24  # characters before the first spot where tokenising starts
-RERANK_CONTEXT = 4  # characters of context either side of where candidates differ
 
 _ANNOTATION_RE = re.compile(rf"\(({PINYIN_SYLLABLE})\)")
 SPOT_RE = re.compile(rf"\?(?P<syllable>{PINYIN_SYLLABLE})\)")
@@ -400,23 +398,10 @@ def _is_boundary(line: str, position: int) -> bool:
 
 
 def _rerank_by_words(candidates: list[tuple[str, int, float]]) -> tuple[str, int]:
-    """Add word frequencies to the character model's cost, so words settle what character
-    bigrams rank closely (对机关 vs 专机关) without overruling them."""
+    """Words settle what character bigrams rank closely (对机关 vs 专机关)."""
     texts = [_ANNOTATION_RE.sub("", text) for text, _, _ in candidates]
-    if len(set(texts)) == 1:
-        return candidates[0][:2]
-    prefix = len(os.path.commonprefix(texts))  # noqa: RUF071 - character-wise is what we want
-    suffix = len(os.path.commonprefix([t[::-1] for t in texts]))  # noqa: RUF071
-    words = get_word_model()
-
-    def score(item: tuple[int, tuple[str, int, float]]) -> tuple[float, int]:
-        rank, (_, _, char_cost) = item
-        text = texts[rank]
-        start = max(0, prefix - RERANK_CONTEXT)
-        end = min(len(text), max(len(text) - suffix, prefix) + RERANK_CONTEXT)
-        return words.cost(text[start:end]) + char_cost, rank
-
-    return min(enumerate(candidates), key=score)[1][:2]
+    best = get_word_model().rerank(texts, [cost for _, _, cost in candidates])
+    return candidates[best][:2]
 
 
 def repair_misaligned(text: str) -> tuple[str, list[Fix]]:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from archiver.fixes import Fix
 from archiver.repair.latin import fix_latin_mojibake
 from archiver.repair.misaligned import repair_misaligned
+from archiver.repair.mojibake import find_unrecoverable, repair_mojibake
 from archiver.repair.pinyin import remove_pinyin
 from archiver.repair.punctuation import restore_punctuation
 from archiver.repair.script import ScriptChoice, ScriptReport, convert_script, detect_script
 
 Step = Callable[[str], tuple[str, list[Fix]]]
-STEP_ORDER: tuple[str, ...] = ("latin_mojibake", "misaligned", "pinyin", "script", "punctuation")
+STEP_ORDER: tuple[str, ...] = ("cjk_mojibake", "latin_mojibake", "misaligned", "pinyin", "script", "punctuation")
 
 
 @dataclass
@@ -31,16 +32,21 @@ def run_pipeline(text: str, script: ScriptChoice = "auto", punctuation: bool = T
         result.text, fixes = step(result.text)
         result.fixes.extend(fixes)
 
+    apply(repair_mojibake)
+    before_latin = len(result.fixes)
     apply(fix_latin_mojibake)
+    if len(result.fixes) > before_latin:
+        apply(repair_mojibake)  # ftfy may have removed what hid a CJK round trip
     apply(repair_misaligned)
     apply(remove_pinyin)
     result.text, fixes, result.script = convert_script(result.text, script)
     result.fixes.extend(fixes)
     if punctuation:
         apply(restore_punctuation)
-    lost = sum(fix.after.count("\ufffd") for fix in result.fixes if fix.kind == "misaligned")
+    lost = sum(fix.after.count("\ufffd") for fix in result.fixes if fix.kind in ("misaligned", "cjk_mojibake"))
     if lost:
-        result.warnings.append(f"{lost} byte(s) the farm's decoder swallowed could not be recovered (left as U+FFFD)")
+        result.warnings.append(f"{lost} character(s) whose bytes were lost could not be recovered (left as U+FFFD)")
+    result.warnings.extend(find_unrecoverable(result.text))
     if result.script is None:
         result.script = detect_script(result.text)
     return result

@@ -1,0 +1,381 @@
+"""CJK mojibake that ftfy cannot fix: text decoded with the wrong Chinese codec.
+
+A damaged stretch is re-encoded with the codec it was wrongly read with and decoded
+with the right one (UTF-8 read as GBK: 鎴戜滑 → 我们; GBK read as Latin-1: ÎÒÃÇ → 我们;
+Big5 and GBK read as each other).  A candidate replaces the stretch only when the
+character model finds it far more plausible: precision first, so clean Chinese,
+Japanese, Korean and Latin text is never touched.  Where a byte was lost to U+FFFD,
+the UTF-8 structure and the model pick it back when they agree on one reading.
+
+ftfy's maintainer closed CJK support as infeasible, and no other library attempts
+these round trips, hence this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from archiver.fixes import Fix
+from archiver.lm import get_model
+from archiver.lm.model import CharModel, is_han
+
+KIND = "cjk_mojibake"
+MAX_PASSES = 3  # double and triple round trips
+ACCEPT_MAX_COST = 8.0  # mean nats per non-ASCII character a repair must reach
+REQUIRED_GAIN = 3.0  # and the margin by which it must beat the damaged text
+HOLE = 0xFF  # stands for a byte lost to U+FFFD: GBK and UTF-8 never use 0xFF
+HOLE_MARGIN = 1.0  # nats by which a lost byte's best reading must win, or it stays U+FFFD
+PRIOR_MIN_COUNT = 3  # uses of a character in the page before it can break a tie
+PRIOR_RATIO = 3  # and how many times more often than its rivals
+HOLE_WORD_WINDOW = 4  # characters either side that word frequencies look at
+SCRIPT_PENALTY = 3.0  # nats for a character of the script the stretch does not use
+COMMON_CHAR_MAX_COST = 10.5  # characters at least this frequent are never suspicious
+
+
+@dataclass(frozen=True)
+class RoundTrip:
+    read_as: str  # the codec the bytes were wrongly decoded with
+    written_in: str  # the codec they really are
+    label: str
+
+
+# gb18030 re-encodes what GBK decoders produce, and the private-use characters
+# GB18030 decoders give the user-defined area.
+UTF8_AS_GBK = RoundTrip("gb18030", "utf-8", "UTF-8 read as GBK")
+UTF8_AS_BIG5 = RoundTrip("big5hkscs", "utf-8", "UTF-8 read as Big5")
+# Stretches of Latin-1/cp1252 characters: legacy Chinese bytes read as Western text.
+LATIN_TRIPS = (
+    RoundTrip("latin-1", "gb18030", "GBK read as Latin-1"),
+    RoundTrip("cp1252", "gb18030", "GBK read as cp1252"),
+    RoundTrip("latin-1", "big5hkscs", "Big5 read as Latin-1"),
+    RoundTrip("cp1252", "big5hkscs", "Big5 read as cp1252"),
+)
+# Stretches of CJK characters: one Chinese codec read as the other.
+CJK_TRIPS = (
+    RoundTrip("big5hkscs", "gb18030", "GBK read as Big5"),
+    RoundTrip("gbk", "big5hkscs", "Big5 read as GBK"),
+)
+_UTF8_RUN = re.compile(
+    rb"(?:[\xc2-\xdf\xff][\x80-\xbf\xff]|[\xe0-\xef\xff][\x80-\xbf\xff]{2}|[\xf0-\xf4\xff][\x80-\xbf\xff]{3})+"
+)
+_HIGH = "\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122"
+# GBK bytes shown as Latin-1: high characters, each optionally followed by the ASCII
+# trail byte of a traditional character (中華 → ÖÐÈA).
+_LATIN_RUN = re.compile(rf"(?:[{_HIGH}][\x21-\x7e]?)+")
+# Western text has one accented letter among plain ones (Hôtel, régime); Chinese bytes
+# read as Latin-1 come as runs of high characters.  No run, no attempt.
+_HIGH_PAIR = re.compile(rf"[{_HIGH}]{{2}}")
+# Garbage from a wrong Chinese codec holds any character GBK or Big5 can spell:
+# Han, kana, bopomofo, Greek, Cyrillic, box drawing, full-width forms.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+_CJK_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff5e]")
+MIN_HAN_CHARS = 2
+MIN_CJK_SHARE = 0.8  # of a repair's non-ASCII characters: Chinese, not Cyrillic or kana
+
+# Patterns whose original bytes are gone for good: reported, never changed.
+UNRECOVERABLE = (
+    (re.compile(r"(?:锟斤拷)+锟?"), "锟斤拷: U+FFFD written as UTF-8 and read as GBK; the original is lost"),
+    (re.compile(r"烫{3,}"), "烫烫烫: uninitialised stack memory (0xCC) read as GBK"),
+    (re.compile(r"屯{3,}"), "屯屯屯: uninitialised heap memory (0xCD) read as GBK"),
+    (re.compile(r"\ufffd{2,}"), "a run of U+FFFD: bytes lost before archiver saw the text"),
+    (re.compile(r"\?{3,}"), "a run of '?': characters a lossy encoder replaced"),
+)
+
+
+@functools.cache
+def _rare_filter() -> dict[int, None]:
+    """A translate table deleting ASCII and every frequent character: what survives
+    is rare, which is what mojibake is made of."""
+    model = get_model()
+    common = model.common_chars(COMMON_CHAR_MAX_COST)
+    table: dict[int, None] = dict.fromkeys(range(0x250))  # ASCII and Latin letters (pinyin)
+    table.update(dict.fromkeys(map(ord, common)))
+    table.update(dict.fromkeys(range(0x3000, 0x3040)))
+    table.update(dict.fromkeys(range(0xFF01, 0xFF61)))
+    table.update(dict.fromkeys(map(ord, "“”‘’…—·")))
+    return table
+
+
+def _suspicious(text: str) -> bool:
+    """Cheap: worth trying round trips here at all?"""
+    if text.isascii():
+        return False
+    if "\ufffd" in text or _HIGH_PAIR.search(text):
+        return True
+    leftover = text.translate(_rare_filter())
+    return len(leftover) >= 2 and len(leftover) * 5 >= len(text.translate(dict.fromkeys(range(0x250))))
+
+
+def _non_ascii_cost(text: str, model: CharModel) -> float:
+    """Mean cost of what the stretch says; U+FFFD is judged by the lost-byte count."""
+    chars = "".join(c for c in text if not c.isascii() and c != "\ufffd")
+    return model.mean_cost(chars) if chars else 0.0
+
+
+def _better(original: str, candidate: str, model: CharModel) -> bool:
+    if candidate == original:
+        return False
+    non_ascii = [c for c in candidate if not c.isascii() and c != "\ufffd"]
+    if sum(1 for c in non_ascii if _CJK_CHAR.match(c)) < MIN_CJK_SHARE * len(non_ascii):
+        return False
+    if sum(1 for c in non_ascii if is_han(c)) < MIN_HAN_CHARS:
+        return False  # two Latin-1 letters make one bracket or one character too easily
+    after = _non_ascii_cost(candidate, model)
+    return after <= ACCEPT_MAX_COST and after + REQUIRED_GAIN <= _non_ascii_cost(original, model)
+
+
+def _encode_chars(span: str, codec: str) -> tuple[bytes, list[int]] | None:
+    """Bytes of ``span`` in ``codec`` (U+FFFD as a HOLE byte) and where each char starts."""
+    pieces, starts, position = [], [], 0
+    for char in span:
+        if char == "\ufffd":
+            encoded = bytes((HOLE,))
+        else:
+            try:
+                encoded = char.encode(codec)
+            except UnicodeEncodeError:
+                return None
+        starts.append(position)
+        pieces.append(encoded)
+        position += len(encoded)
+    starts.append(position)
+    return b"".join(pieces), starts
+
+
+def _utf8_length(lead: int) -> int:
+    return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+
+
+def _script_penalties(data: bytes, model: CharModel) -> tuple[frozenset[str], float]:
+    """Characters of the other script cost extra: the model holds both scripts at the
+    frequencies of simplified words, so 聲 would otherwise beat 讲 in simplified text."""
+    visible = data.decode("utf-8", errors="replace")
+    hans = sum(1 for char in visible if char in model.hans_only)
+    hant = sum(1 for char in visible if char in model.hant_only)
+    if hans == hant:
+        return frozenset(), 0.0
+    return (model.hant_only if hans > hant else model.hans_only), SCRIPT_PENALTY
+
+
+def _sequences(data: bytes) -> list[tuple[bytes, list[str]]] | None:
+    """Split UTF-8 with holes into characters: (bytes, []) where known, or
+    (b"", candidate characters) where a hole sits.  None when no reading fits."""
+    result: list[tuple[bytes, list[str]]] = []
+    index = 0
+    while index < len(data):
+        lead = data[index]
+        if lead == HOLE:
+            follow = 0
+            while follow < 3 and index + 1 + follow < len(data) and 0x80 <= data[index + 1 + follow] <= 0xBF:
+                follow += 1
+            length = follow + 1
+        else:
+            length = _utf8_length(lead)
+            if not length:
+                return None
+        sequence = data[index : index + length]
+        if len(sequence) < length:
+            return None
+        if HOLE in sequence:
+            options = []
+            slots = [range(0x80, 0xF5) if byte == HOLE else (byte,) for byte in sequence]
+            for filled in itertools.product(*slots):
+                try:
+                    options.append(bytes(filled).decode("utf-8"))
+                except UnicodeDecodeError:
+                    continue
+            if not options:
+                return None
+            result.append((b"", options))
+        else:
+            result.append((sequence, []))
+        index += length
+    return result
+
+
+def _fill_holes(data: bytes, model: CharModel, prior: Counter[str] | None = None) -> tuple[str, int] | None:
+    """Decode UTF-8 with lost bytes.  Each lost byte leaves a few characters UTF-8
+    allows there; the character model and word frequencies in context (同志们, not
+    同志他) choose, left to right.  Where the runner-up is within HOLE_MARGIN of the
+    best, the character stays U+FFFD rather than a guess, unless ``prior`` (the
+    document's own character counts) clearly favours one: the 。 ending every other
+    paragraph of the page.  Returns the text and the count of U+FFFD left.
+    """
+    parsed = _sequences(data)
+    if parsed is None:
+        return None
+    try:
+        chars = [sequence.decode("utf-8") if sequence else "\ufffd" for sequence, _ in parsed]
+    except UnicodeDecodeError:
+        return None
+    holes = [(index, options) for index, (_, options) in enumerate(parsed) if options]
+    if not holes:
+        return "".join(chars), 0
+    from archiver.lm.words import get_word_model
+
+    words = get_word_model()
+    other_script, penalty = _script_penalties(data, model)
+    unresolved = 0
+    for index, options in holes:
+        prev = chars[index - 1] if index > 0 else None
+        after = chars[index + 1] if index + 1 < len(chars) else None
+        unique = "".join(dict.fromkeys(options))
+        word_costs = words.option_costs("".join(chars), index, unique, HOLE_WORD_WINDOW, to_simplified=True)
+        scored = sorted(
+            (
+                word_costs[char]
+                + model.char_cost(prev, char)
+                + (model.char_cost(char, after) if after and after != "\ufffd" else 0.0)
+                + (penalty if char in other_script else 0.0),
+                char,
+            )
+            for char in unique
+        )
+        if len(scored) == 1 or scored[1][0] - scored[0][0] >= HOLE_MARGIN:
+            chars[index] = scored[0][1]
+        elif prior and (
+            favourite := _favourite(prior, [c for cost, c in scored if cost - scored[0][0] < HOLE_MARGIN], prev, after)
+        ):
+            chars[index] = favourite
+        else:
+            unresolved += 1
+    return "".join(chars), unresolved
+
+
+def _favourite(prior: Counter[str], tied: list[str], prev: str | None, after: str | None) -> str | None:
+    """The tied reading the document itself uses far more often than the others in the
+    same company: its character pairs with the neighbours (。 before a line break)."""
+
+    def pair_uses(char: str) -> int:
+        return prior[(prev or "") + char] + prior[char + (after or "")]
+
+    counts = sorted(((pair_uses(char), char) for char in tied), reverse=True)
+    if counts[0][0] < PRIOR_MIN_COUNT:  # the pairs say nothing: fall back on single characters
+        counts = sorted(((prior[char], char) for char in tied), reverse=True)
+    if counts[0][0] >= PRIOR_MIN_COUNT and counts[0][0] >= PRIOR_RATIO * (counts[1][0] if len(counts) > 1 else 0):
+        return counts[0][1]
+    return None
+
+
+def _utf8_candidates(
+    span: str, trip: RoundTrip, model: CharModel, prior: Counter[str] | None
+) -> Iterator[tuple[int, int, str, int]]:
+    """(start, end, repaired, unresolved holes) for each char-aligned UTF-8 stretch."""
+    encoded = _encode_chars(span, trip.read_as)
+    if encoded is None:
+        return
+    data, starts = encoded
+    boundaries = {position: index for index, position in enumerate(starts)}
+    for match in _UTF8_RUN.finditer(data):
+        first, last = boundaries.get(match.start()), boundaries.get(match.end())
+        if first is None or last is None or last - first < 2:
+            continue
+        decoded = _fill_holes(match.group(), model, prior)
+        if decoded is not None:
+            yield first, last, decoded[0], decoded[1]
+
+
+def _is_utf8_mojibake(span: str) -> bool:
+    """UTF-8 read as Latin-1 or cp1252 (Ã© for é): ftfy's case, not a Chinese codec's."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return not span.encode(codec).decode("utf-8").isascii()
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def _whole_candidates(span: str, trips: tuple[RoundTrip, ...]) -> Iterator[tuple[RoundTrip, str]]:
+    for trip in trips:
+        try:
+            yield trip, span.encode(trip.read_as).decode(trip.written_in)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+
+
+def _repair_line(line: str, offset: int, model: CharModel, fixes: list[Fix], prior: Counter[str] | None) -> str:
+    replacements: list[tuple[int, int, str, str]] = []  # start, end, text, detail
+    for match in _NON_ASCII_RUN.finditer(line):
+        span = match.group()
+        for trip in (UTF8_AS_GBK, UTF8_AS_BIG5):
+            for first, last, repaired, holes in _utf8_candidates(span, trip, model, prior):
+                if _better(span[first:last], repaired, model):
+                    detail = trip.label + (f"; {holes} lost byte(s) left as U+FFFD" if holes else "")
+                    replacements.append((match.start() + first, match.start() + last, repaired, detail))
+            if replacements:
+                break
+        if not any(match.start() <= start < match.end() for start, *_ in replacements):
+            for trip, repaired in _whole_candidates(span, CJK_TRIPS):
+                if _better(span, repaired, model):
+                    replacements.append((match.start(), match.end(), repaired, trip.label))
+                    break
+    for match in _LATIN_RUN.finditer(line):
+        span = match.group()
+        if not _HIGH_PAIR.search(span) or _is_utf8_mojibake(span):
+            continue
+        for trip, repaired in _whole_candidates(span, LATIN_TRIPS):
+            if _better(span, repaired, model):
+                replacements.append((match.start(), match.end(), repaired, trip.label))
+                break
+    if not replacements:
+        return line
+    pieces, last = [], 0
+    for start, end, repaired, detail in sorted(replacements):
+        if start < last:
+            continue
+        pieces.append(line[last:start])
+        pieces.append(repaired)
+        fixes.append(Fix(KIND, line[start:end], repaired, offset + start, detail))
+        last = end
+    pieces.append(line[last:])
+    return "".join(pieces)
+
+
+def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
+    """Undo wrong-codec round trips, repeating for double ones.
+
+    When lost bytes stay unresolved, the page is repaired once more with its own
+    character counts as a tie-breaker.
+    """
+    if not _suspicious(text):
+        return text, []
+    repaired, fixes = _repair_passes(text, None)
+    if any("lost byte" in fix.detail for fix in fixes):
+        prior = Counter(char for char in repaired if char != "\ufffd")
+        prior.update(a + b for a, b in itertools.pairwise(repaired) if "\ufffd" not in (a, b))
+        repaired, fixes = _repair_passes(text, prior)
+    return repaired, fixes
+
+
+def _repair_passes(text: str, prior: Counter[str] | None) -> tuple[str, list[Fix]]:
+    model = get_model()
+    all_fixes: list[Fix] = []
+    for _ in range(MAX_PASSES):
+        fixes: list[Fix] = []
+        lines = text.split("\n")
+        offset = 0
+        for index, line in enumerate(lines):
+            if _suspicious(line):
+                lines[index] = _repair_line(line, offset, model, fixes, prior)
+            offset += len(line) + 1
+        if not fixes:
+            break
+        all_fixes.extend(fixes)
+        text = "\n".join(lines)
+    return text, all_fixes
+
+
+def find_unrecoverable(text: str) -> list[str]:
+    """One warning per stretch whose original bytes are gone, with its offset."""
+    warnings = []
+    if text.isascii() and "???" not in text:
+        return warnings
+    for pattern, meaning in UNRECOVERABLE:
+        for match in pattern.finditer(text):
+            warnings.append(f"unrecoverable at {match.start()}: {match.group()[:12]!r} ({meaning})")
+    return warnings
