@@ -12,7 +12,8 @@ import typer
 from archiver import __version__
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, iter_inputs, read_input
-from archiver.runner import CleanOptions, Outcome, inspect_bytes, process_inputs
+from archiver.inspect import inspect_bytes
+from archiver.runner import CleanOptions, Outcome, process_inputs
 
 app = typer.Typer(
     help=(
@@ -181,6 +182,8 @@ def _format_report(report: dict) -> str:
         lines.append(f"  {kind}: {info['count']}")
         for sample in info["samples"]:
             lines.append(f"      {sample['before']!r} -> {sample['after']!r}")
+    if report["line_encodings"]:
+        lines.append(f"  lines:    {report['line_encodings']} (decoded line by line)")
     for warning in report["warnings"]:
         lines.append(f"  warning:  {warning}")
     lines.append(f"  lossless: {'yes' if report['lossless'] else 'no'}")

@@ -27,6 +27,8 @@ class Document:
     removed: list[Removed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    line_encodings: dict[str, int] = field(default_factory=dict)  # lines per encoding, for mixed files
+    script_counts: tuple[int, int] = (0, 0)  # simplified-only and traditional-only characters
 
     @property
     def text(self) -> str:
@@ -45,6 +47,7 @@ class Document:
             "text": self.text,
             "encoding": self.encoding,
             "encoding_confidence": self.encoding_confidence,
+            "line_encodings": self.line_encodings,
             "script": self.script,
             "fixes": count_by_kind(self.fixes),
             "removed": [removed.to_dict() for removed in self.removed],
@@ -62,11 +65,10 @@ def clean(data: bytes | str, source: str | None = None, script: ScriptChoice = "
     if isinstance(data, bytes):
         decoded = decode_bytes(data)
         text, encoding, confidence, evidence = decoded.text, decoded.encoding, decoded.confidence, decoded.evidence
-        warnings = (
-            [f"mixed encodings, decoded line by line: {decoded.line_encodings}"] if decoded.line_encodings else []
-        )
+        line_encodings = decoded.line_encodings
+        warnings = [f"mixed encodings, decoded line by line: {line_encodings}"] if line_encodings else []
     else:
-        text, encoding, confidence, evidence, warnings = data, "str", 1.0, "given as text", []
+        text, encoding, confidence, evidence, warnings, line_encodings = data, "str", 1.0, "given as text", [], {}
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     repaired = run_pipeline(text, script)
     structure = extract_structure(repaired.text)
@@ -84,4 +86,6 @@ def clean(data: bytes | str, source: str | None = None, script: ScriptChoice = "
         removed=structure.removed,
         warnings=warnings + repaired.warnings,
         metadata=structure.metadata,
+        line_encodings=line_encodings,
+        script_counts=(repaired.script.hans_chars, repaired.script.hant_chars),
     )

@@ -18,7 +18,6 @@ from archiver.inputs import DEFAULT_MAX_BYTES, InputItem, iter_inputs, read_inpu
 from archiver.repair.script import ScriptChoice
 
 T = TypeVar("T")
-SAMPLES_PER_KIND = 3
 PARALLEL_MIN_INPUTS = 4  # below this, starting processes costs more than it saves
 
 
@@ -112,38 +111,3 @@ def _stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-def inspect_bytes(data: bytes, source: str) -> dict[str, Any]:
-    """What ``clean`` would find and do, without writing anything."""
-    document = clean(data, source)
-    damage: dict[str, dict[str, Any]] = {}
-    for found in document.fixes:
-        entry = damage.setdefault(found.kind, {"count": 0, "samples": []})
-        entry["count"] += 1
-        if len(entry["samples"]) < SAMPLES_PER_KIND:
-            entry["samples"].append({"before": found.before, "after": found.after, "position": found.position})
-    if document.removed:
-        damage["boilerplate"] = {
-            "count": len(document.removed),
-            "samples": [
-                {"before": r.line, "after": "", "position": r.line_number} for r in document.removed[:SAMPLES_PER_KIND]
-            ],
-        }
-    from archiver.decode import decode_bytes
-    from archiver.repair.script import detect_script
-
-    report = detect_script(decode_bytes(data).text)
-    lossless = not any("\ufffd" in found.after for found in document.fixes)
-    return {
-        "source": source,
-        "encoding": document.encoding,
-        "encoding_confidence": document.encoding_confidence,
-        "encoding_evidence": document.encoding_evidence,
-        "script": report.script,
-        "hans_chars": report.hans_chars,
-        "hant_chars": report.hant_chars,
-        "damage": damage,
-        "warnings": document.warnings,
-        "lossless": lossless,
-    }

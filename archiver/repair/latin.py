@@ -25,9 +25,7 @@ _NON_CJK_RUN_RE = re.compile(r"[^\n\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900
 # What ftfy's fixers other than the encoding fix act on: entities, terminal escapes,
 # control and C1 characters, ligatures, odd line breaks, stray byte-order marks.
 _OTHER_WORK_RE = re.compile(
-    "[&\x1b\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\ufeff"
-    + "".join(map(chr, LIGATURES))
-    + "]"
+    "[&\x1b\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\ufeff" + "".join(map(chr, LIGATURES)) + "]"
 )
 # A stretch whose GBK reading scores at most this (nats a character) is Chinese
 # read as Latin-1; decode_inconsistent_utf8 must not touch it.
@@ -59,7 +57,7 @@ def _reads_as_chinese(run: str) -> bool:
 
 
 def _has_work(run: str) -> bool:
-    return not run.isascii() and is_bad(run) or bool(_OTHER_WORK_RE.search(run))
+    return (not run.isascii() and is_bad(run)) or bool(_OTHER_WORK_RE.search(run))
 
 
 def fix_latin_mojibake(text: str) -> tuple[str, list[Fix]]:

@@ -56,9 +56,13 @@ LATIN_TRIPS = (
     RoundTrip("cp1252", "big5hkscs", "Big5 read as cp1252"),
 )
 # Stretches of CJK characters: one Chinese codec read as the other.
+# Plain Big5 first: HKSCS re-encodes a few characters plain Big5 decoders produce
+# (其 read as Big5) to other bytes.
 CJK_TRIPS = (
-    RoundTrip("big5hkscs", "gb18030", "GBK read as Big5"),
-    RoundTrip("gbk", "big5hkscs", "Big5 read as GBK"),
+    RoundTrip("big5", "gb18030", "GBK read as Big5"),
+    RoundTrip("big5hkscs", "gb18030", "GBK read as Big5-HKSCS"),
+    RoundTrip("gbk", "big5", "Big5 read as GBK"),
+    RoundTrip("gbk", "big5hkscs", "Big5-HKSCS read as GBK"),
 )
 _UTF8_RUN = re.compile(
     rb"(?:[\xc2-\xdf\xff][\x80-\xbf\xff]|[\xe0-\xef\xff][\x80-\xbf\xff]{2}|[\xf0-\xf4\xff][\x80-\xbf\xff]{3})+"
@@ -255,7 +259,9 @@ def _favourite(prior: Counter[str], tied: list[str], prev: str | None, after: st
         return prior[(prev or "") + char] + prior[char + (after or "")]
 
     counts = sorted(((pair_uses(char), char) for char in tied), reverse=True)
-    if counts[0][0] < PRIOR_MIN_COUNT:  # the pairs say nothing: fall back on single characters
+    if counts[0][0] < PRIOR_MIN_COUNT and all(is_han(char) for char in tied):
+        # Single characters settle between Han readings (the page's own 華 over 菜), but
+        # not punctuation: 、 may outnumber 。 in a page, never before a line break.
         counts = sorted(((prior[char], char) for char in tied), reverse=True)
     if counts[0][0] >= PRIOR_MIN_COUNT and counts[0][0] >= PRIOR_RATIO * (counts[1][0] if len(counts) > 1 else 0):
         return counts[0][1]
@@ -290,12 +296,20 @@ def _is_utf8_mojibake(span: str) -> bool:
     return False
 
 
-def _whole_candidates(span: str, trips: tuple[RoundTrip, ...]) -> Iterator[tuple[RoundTrip, str]]:
+def _best_whole(span: str, trips: tuple[RoundTrip, ...], model: CharModel) -> tuple[RoundTrip, str] | None:
+    """The round trip of the whole span that reads best, if any reads far better."""
+    candidates = []
     for trip in trips:
         try:
-            yield trip, span.encode(trip.read_as).decode(trip.written_in)
+            repaired = span.encode(trip.read_as).decode(trip.written_in)
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
+        if _better(span, repaired, model):
+            candidates.append((_non_ascii_cost(repaired, model), trip, repaired))
+    if not candidates:
+        return None
+    _, trip, repaired = min(candidates, key=lambda candidate: candidate[0])
+    return trip, repaired
 
 
 def _repair_line(line: str, offset: int, model: CharModel, fixes: list[Fix], prior: Counter[str] | None) -> str:
@@ -304,24 +318,27 @@ def _repair_line(line: str, offset: int, model: CharModel, fixes: list[Fix], pri
         span = match.group()
         for trip in (UTF8_AS_GBK, UTF8_AS_BIG5):
             for first, last, repaired, holes in _utf8_candidates(span, trip, model, prior):
+                detail = trip.label + (f"; {holes} lost byte(s) left as U+FFFD" if holes else "")
+                if not _better(span[first:last], repaired, model) and _HIGH_PAIR.search(repaired):
+                    # A double round trip: UTF-8 of GBK-read-as-Latin-1 text, read as GBK.
+                    inner = _best_whole(repaired, LATIN_TRIPS, model)
+                    if inner is not None:
+                        repaired, detail = inner[1], f"{detail}, then {inner[0].label}"
                 if _better(span[first:last], repaired, model):
-                    detail = trip.label + (f"; {holes} lost byte(s) left as U+FFFD" if holes else "")
                     replacements.append((match.start() + first, match.start() + last, repaired, detail))
             if replacements:
                 break
         if not any(match.start() <= start < match.end() for start, *_ in replacements):
-            for trip, repaired in _whole_candidates(span, CJK_TRIPS):
-                if _better(span, repaired, model):
-                    replacements.append((match.start(), match.end(), repaired, trip.label))
-                    break
+            best = _best_whole(span, CJK_TRIPS, model)
+            if best is not None:
+                replacements.append((match.start(), match.end(), best[1], best[0].label))
     for match in _LATIN_RUN.finditer(line):
         span = match.group()
         if not _HIGH_PAIR.search(span) or _is_utf8_mojibake(span):
             continue
-        for trip, repaired in _whole_candidates(span, LATIN_TRIPS):
-            if _better(span, repaired, model):
-                replacements.append((match.start(), match.end(), repaired, trip.label))
-                break
+        best = _best_whole(span, LATIN_TRIPS, model)
+        if best is not None:
+            replacements.append((match.start(), match.end(), best[1], best[0].label))
     if not replacements:
         return line
     pieces, last = [], 0
