@@ -95,6 +95,14 @@ class WordModel:
         are tried per option, which is what makes per-character decisions cheap.
         """
         start, end = max(0, index - window), min(len(text), index + window + 1)
+        # Farm pages repeat their phrases (存在著, 起著): decide each window once.
+        return dict(self._window_costs(text[start:end], index - start, options, to_simplified))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process, kept for its life
+    def _window_costs(
+        self, text: str, index: int, options: str, to_simplified: bool
+    ) -> tuple[tuple[str, float], ...]:
+        start, end = 0, len(text)
         if to_simplified:
             # The dictionary is simplified: judge 中華 as 中华.  OpenCC's t2s keeps the
             # length for single characters, and a window that changes length is left as is.
@@ -102,8 +110,8 @@ class WordModel:
             if len(converted) == end - start:
                 text = text[:start] + converted + text[end:]
                 mapped = {option: self._t2s.convert(option) for option in options}
-                costs = self.option_costs(text, index, "".join(mapped.values()), window)
-                return {option: costs[simple] for option, simple in mapped.items() if len(simple) == 1}
+                costs = dict(self._window_costs(text, index, "".join(mapped.values()), False))
+                return tuple((option, costs[simple]) for option, simple in mapped.items() if len(simple) == 1)
         left = self._prefix_costs(text[start:index])  # left[a - start]: cost of text[start:a]
         right = self._suffix_costs(text[index + 1 : end])  # right[i]: cost of text[index + 1 + i : end]
         results = {}
@@ -116,7 +124,7 @@ class WordModel:
                     if cost < best:
                         best = cost
             results[option] = best
-        return results
+        return tuple(results.items())
 
 
 @functools.cache

@@ -21,12 +21,15 @@ from ftfy.chardata import LIGATURES
 from archiver.fixes import Fix, diff_fixes
 
 KIND = "latin_mojibake"
-_NON_CJK_RUN_RE = re.compile(r"[^\n\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # What ftfy's fixers other than the encoding fix act on: entities, terminal escapes,
 # control and C1 characters, ligatures, odd line breaks, stray byte-order marks.
-_OTHER_WORK_RE = re.compile(
-    "[&\x1b\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\ufeff" + "".join(map(chr, LIGATURES)) + "]"
-)
+_OTHER_WORK = "&\x1b\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\ufeff" + "".join(map(chr, LIGATURES))
+_OTHER_WORK_RE = re.compile(f"[{_OTHER_WORK}]")
+# Characters Chinese pages are full of and mojibake never needs alone: ASCII, pinyin
+# vowels, Chinese quotes and dashes.  A stretch made only of these is not ftfy's work.
+_ORDINARY = "\x00-\x7f" + _CJK + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü“”‘’…—·"
+_RUN_WITH_WORK_RE = re.compile(f"[^{_CJK}\n]*(?:[^{_ORDINARY}]|[{_OTHER_WORK}])[^{_CJK}\n]*")
 # A stretch whose GBK reading scores at most this (nats a character) is Chinese
 # read as Latin-1; decode_inconsistent_utf8 must not touch it.
 GBK_READING_MAX_COST = 9.0
@@ -76,4 +79,4 @@ def fix_latin_mojibake(text: str) -> tuple[str, list[Fix]]:
             fixes.extend(diff_fixes(KIND, run, fixed, match.start(), detail=f"ftfy: {steps}"))
         return fixed
 
-    return _NON_CJK_RUN_RE.sub(fix_run, text), fixes
+    return _RUN_WITH_WORK_RE.sub(fix_run, text), fixes
