@@ -99,9 +99,7 @@ class WordModel:
         return dict(self._window_costs(text[start:end], index - start, options, to_simplified))
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process, kept for its life
-    def _window_costs(
-        self, text: str, index: int, options: str, to_simplified: bool
-    ) -> tuple[tuple[str, float], ...]:
+    def _window_costs(self, text: str, index: int, options: str, to_simplified: bool) -> tuple[tuple[str, float], ...]:
         start, end = 0, len(text)
         if to_simplified:
             # The dictionary is simplified: judge 中華 as 中华.  OpenCC's t2s keeps the

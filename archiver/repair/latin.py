@@ -29,6 +29,7 @@ _OTHER_WORK_RE = re.compile(f"[{_OTHER_WORK}]")
 # Characters Chinese pages are full of and mojibake never needs alone: ASCII, pinyin
 # vowels, Chinese quotes and dashes.  A stretch made only of these is not ftfy's work.
 _ORDINARY = "\x00-\x7f" + _CJK + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü“”‘’…—·"
+_WORK_CHAR_RE = re.compile(f"[^{_ORDINARY}\n]|[{_OTHER_WORK}]")
 _RUN_WITH_WORK_RE = re.compile(f"[^{_CJK}\n]*(?:[^{_ORDINARY}]|[{_OTHER_WORK}])[^{_CJK}\n]*")
 # A stretch whose GBK reading scores at most this (nats a character) is Chinese
 # read as Latin-1; decode_inconsistent_utf8 must not touch it.
@@ -64,7 +65,7 @@ def _has_work(run: str) -> bool:
 
 
 def fix_latin_mojibake(text: str) -> tuple[str, list[Fix]]:
-    if text.isascii() and not _OTHER_WORK_RE.search(text):
+    if not _WORK_CHAR_RE.search(text):
         return text, []
     fixes: list[Fix] = []
 

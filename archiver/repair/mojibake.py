@@ -35,6 +35,7 @@ PRIOR_RATIO = 3  # and how many times more often than its rivals
 HOLE_WORD_WINDOW = 4  # characters either side that word frequencies look at
 SCRIPT_PENALTY = 3.0  # nats for a character of the script the stretch does not use
 COMMON_CHAR_MAX_COST = 10.5  # characters at least this frequent are never suspicious
+RARE_SHARE_DIVISOR = 5  # a line is worth trying when a fifth of it is rare characters
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,14 @@ MIN_HAN_CHARS = 2
 MIN_CJK_SHARE = 0.8  # of a repair's non-ASCII characters: Chinese, not Cyrillic or kana
 
 # Patterns whose original bytes are gone for good: reported, never changed.
-UNRECOVERABLE = (
-    (re.compile(r"(?:锟斤拷)+锟?"), "锟斤拷: U+FFFD written as UTF-8 and read as GBK; the original is lost"),
-    (re.compile(r"烫{3,}"), "烫烫烫: uninitialised stack memory (0xCC) read as GBK"),
-    (re.compile(r"屯{3,}"), "屯屯屯: uninitialised heap memory (0xCD) read as GBK"),
-    (re.compile(r"\ufffd{2,}"), "a run of U+FFFD: bytes lost before archiver saw the text"),
-    (re.compile(r"\?{3,}"), "a run of '?': characters a lossy encoder replaced"),
-)
+UNRECOVERABLE = {
+    "锟": "锟斤拷: U+FFFD written as UTF-8 and read as GBK; the original is lost",
+    "烫": "烫烫烫: uninitialised stack memory (0xCC) read as GBK",
+    "屯": "屯屯屯: uninitialised heap memory (0xCD) read as GBK",
+    "\ufffd": "a run of U+FFFD: bytes lost before archiver saw the text",
+    "?": "a run of '?': characters a lossy encoder replaced",
+}
+_UNRECOVERABLE_RE = re.compile(r"(?:锟斤拷)+锟?|烫{3,}|屯{3,}|\ufffd{2,}|\?{3,}")
 
 
 @functools.cache
@@ -112,7 +114,7 @@ def _suspicious(text: str) -> bool:
     if "\ufffd" in text or _HIGH_PAIR.search(text):
         return True
     leftover = text.translate(_rare_filter())
-    return len(leftover) >= 2 and len(leftover) * 5 >= len(text.translate(dict.fromkeys(range(0x250))))
+    return len(leftover) >= 2 and len(leftover) * RARE_SHARE_DIVISOR >= len(text)
 
 
 def _non_ascii_cost(text: str, model: CharModel) -> float:
@@ -389,10 +391,9 @@ def _repair_passes(text: str, prior: Counter[str] | None) -> tuple[str, list[Fix
 
 def find_unrecoverable(text: str) -> list[str]:
     """One warning per stretch whose original bytes are gone, with its offset."""
-    warnings = []
-    if text.isascii() and "???" not in text:
-        return warnings
-    for pattern, meaning in UNRECOVERABLE:
-        for match in pattern.finditer(text):
-            warnings.append(f"unrecoverable at {match.start()}: {match.group()[:12]!r} ({meaning})")
-    return warnings
+    if not any(marker in text for marker in ("锟斤拷", "烫烫烫", "屯屯屯", "\ufffd\ufffd", "???")):
+        return []
+    return [
+        f"unrecoverable at {match.start()}: {match.group()[:12]!r} ({UNRECOVERABLE[match.group()[0]]})"
+        for match in _UNRECOVERABLE_RE.finditer(text)
+    ]
