@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from archiver import __version__
+from archiver import __version__, cli_archive
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, iter_inputs, read_input
 from archiver.inspect import inspect_bytes
@@ -23,7 +23,8 @@ app = typer.Typer(
         "  archiver clean page.txt                 # title, blank line, body\n\n"
         "  archiver clean --format json corpus/    # one JSON object per file\n\n"
         "  cat page.txt | archiver fix -           # repair text only, stdin to stdout\n\n"
-        "  archiver inspect page.txt               # diagnose, change nothing"
+        "  archiver inspect page.txt               # diagnose, change nothing\n\n"
+        "  archiver ingest corpus/ && archiver export clean.jsonl   # versioned archive"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -188,6 +189,9 @@ def _format_report(report: dict) -> str:
         lines.append(f"  warning:  {warning}")
     lines.append(f"  lossless: {'yes' if report['lossless'] else 'no'}")
     return "\n".join(lines)
+
+
+cli_archive.register(app)
 
 
 def run() -> None:

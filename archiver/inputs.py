@@ -16,45 +16,74 @@ STDIN = "-"
 
 @dataclass(frozen=True)
 class InputItem:
-    """One input: ``path`` is None for stdin; ``error`` is set when it was unusable."""
+    """One input: ``path`` is None for stdin; ``error`` is set when it was unusable.
+
+    ``key`` names the document in an archive: the path relative to the directory the
+    user named (or the file name alone), so re-ingesting a tree from any working
+    directory maps to the same documents.
+    """
 
     source: str
     path: Path | None
     error: str | None = None
+    key: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.key or self.source
 
 
 def iter_inputs(arguments: list[str]) -> Iterator[InputItem]:
     """Files as given, directories recursively in sorted order, ``-`` for stdin."""
     for argument in arguments:
         if argument == STDIN:
-            yield InputItem(STDIN, None)
+            yield InputItem(STDIN, None, key=STDIN)
             continue
         path = Path(argument)
+        shown = printable(argument)
         if path.is_dir():
             yield from _walk(path)
         elif path.exists() or path.is_symlink():
-            yield InputItem(argument, path)
+            yield InputItem(shown, path, _name_error(path.name), key=printable(path.name))
         else:
-            yield InputItem(argument, path, "no such file or directory")
+            yield InputItem(shown, path, "no such file or directory", key=printable(path.name))
+
+
+def printable(name: str) -> str:
+    """A path as text that can be printed and stored: undecodable bytes as \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _name_error(name: str) -> str | None:
+    """File names that are not valid UTF-8 arrive with surrogate escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8"
+    return None
 
 
 def _walk(root: Path) -> Iterator[InputItem]:
     seen: set[tuple[int, int]] = set()
 
+    def item(path: Path, error: str | None = None) -> InputItem:
+        key = printable(path.relative_to(root).as_posix())
+        return InputItem(printable(str(path)), path, error or _name_error(str(path)), key=key)
+
     def visit(directory: Path) -> Iterator[InputItem]:
         try:
             stat = directory.stat()
         except OSError as error:
-            yield InputItem(str(directory), directory, _describe(error))
+            yield item(directory, _describe(error))
             return
         if (stat.st_dev, stat.st_ino) in seen:
-            yield InputItem(str(directory), directory, "symlink loop (directory already visited)")
+            yield item(directory, "symlink loop (directory already visited)")
             return
         seen.add((stat.st_dev, stat.st_ino))
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
-            yield InputItem(str(directory), directory, _describe(error))
+            yield item(directory, _describe(error))
             return
         for entry in entries:
             path = Path(entry.path)
@@ -63,12 +92,12 @@ def _walk(root: Path) -> Iterator[InputItem]:
             try:
                 is_dir = entry.is_dir()
             except OSError as error:
-                yield InputItem(str(path), path, _describe(error))
+                yield item(path, _describe(error))
                 continue
             if is_dir:
                 yield from visit(path)
             else:
-                yield InputItem(str(path), path)
+                yield item(path)
 
     yield from visit(root)
 

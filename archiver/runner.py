@@ -17,6 +17,7 @@ from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, InputItem, iter_inputs, read_input
 from archiver.repair.script import ScriptChoice
 
+S = TypeVar("S")
 T = TypeVar("T")
 PARALLEL_MIN_INPUTS = 4  # below this, starting processes costs more than it saves
 
@@ -62,13 +63,18 @@ def _warm_up() -> None:
     get_word_model()
 
 
-def run_parallel(items: list[InputItem], work: Callable[[InputItem], T], workers: int) -> Iterator[T]:
-    """``work`` over ``items`` in input order, on ``workers`` processes (stdin stays here).
+def _reads_stdin(item: object) -> bool:
+    return isinstance(item, InputItem) and item.path is None and item.error is None
+
+
+def run_parallel(items: list[S], work: Callable[[S], T], workers: int) -> Iterator[T]:
+    """``work`` over ``items`` on ``workers`` processes, results in input order (stdin,
+    which belongs to this process, first).
 
     ``work`` must be picklable (a top-level function or a functools.partial of one).
     """
-    local = [item for item in items if item.path is None and item.error is None]
-    remote = [item for item in items if not (item.path is None and item.error is None)]
+    local = [item for item in items if _reads_stdin(item)]
+    remote = [item for item in items if not _reads_stdin(item)]
     for item in local:  # stdin belongs to this process
         yield work(item)
     if workers <= 1 or len(remote) < PARALLEL_MIN_INPUTS:

@@ -84,7 +84,7 @@ def _classify(line: str, in_header: bool) -> str | None:
 
 
 def _looks_like_title(line: str) -> bool:
-    return 0 < len(line) <= MAX_TITLE_LENGTH and not re.search(r"[。！？!?]$", line) and not _classify(line, True)
+    return 0 < len(line) <= MAX_TITLE_LENGTH and not re.search(r"[。！？!?：:]$", line) and not _classify(line, True)
 
 
 def extract_structure(text: str) -> Structure:

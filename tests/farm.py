@@ -93,3 +93,29 @@ def farm_damage(clean: str, characters: tuple[str, ...] | None = None) -> str:
 
 def read_clean(name: str) -> str:
     return (DATA / "clean" / name).read_text(encoding="utf-8")
+
+
+FARM_SOURCES = ("hans_speech.txt", "hans_constitution.txt", "hans_zhe.txt")
+SEED = Path(__file__).parent.parent / "samples" / "000_61d1a242538ca415.txt"
+
+
+def build_farm_corpus(directory: Path, documents: int, seed: int = 7) -> list[Path]:
+    """Write ``documents`` farm pages of 2-12 KB each, as a scraped dump would hold them:
+    fresh clean paragraphs damaged the seed's way under a farm header; every tenth page
+    is the real seed."""
+    import random
+
+    rng = random.Random(seed)
+    paragraphs = [line for name in FARM_SOURCES for line in read_clean(name).splitlines() if len(line) > 10]
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(documents):
+        path = directory / f"page_{index:05d}.txt"
+        if index % 10 == 0:
+            path.write_bytes(SEED.read_bytes())
+        else:
+            body = "\n".join(rng.choice(paragraphs) for _ in range(rng.randint(4, 24)))
+            header = f"第{index}篇讲话\n时间:2022-10-{1 + index % 28:02d} 09:46:00\n"
+            path.write_text(header + farm_damage(body), encoding="utf-8")
+        paths.append(path)
+    return paths

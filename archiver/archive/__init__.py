@@ -1,0 +1,1 @@
+"""The versioned archive: store, versions, verify, export."""

@@ -1,0 +1,171 @@
+"""Ingest and reprocess: clean in worker processes, record versions in this one.
+
+Workers read, clean, and store both blobs themselves (blob writes are atomic and
+content-addressed, so they need no coordination) and send back only a small entry.
+This process records the entries in batches, each in one write transaction, so a
+kill at any moment loses at most the uncommitted batch, which a re-run redoes.
+Nothing holds more than one document's bytes at a time: memory stays flat whatever
+the corpus size.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver import __version__
+from archiver.archive.blobs import BlobStore
+from archiver.archive.store import Archive
+from archiver.document import Document, clean
+from archiver.errors import ArchiverError
+from archiver.inputs import DEFAULT_MAX_BYTES, InputItem, iter_inputs, read_input
+from archiver.repair.script import ScriptChoice
+from archiver.runner import run_parallel, with_progress
+
+BATCH = 64  # entries per write transaction
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    script: ScriptChoice = "auto"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def pipeline_options(self) -> dict[str, Any]:
+        return {"script": self.script}
+
+
+@dataclass
+class Prepared:
+    """A worker's answer: the entry to record, or why the input failed."""
+
+    source: str
+    key: str
+    entry: dict[str, Any] | None = None
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        parts = [f"{self.counts[k]} {k}" for k in ("new", "changed", "unchanged", "failed")]
+        return ", ".join(parts)
+
+
+def make_entry(raw: bytes, document: Document, blobs: BlobStore, options: dict[str, Any]) -> dict[str, Any]:
+    """Store both blobs and describe the version (no bytes in the result)."""
+    clean_text = document.to_text().encode("utf-8")
+    raw_sha, _ = blobs.put(raw)
+    clean_sha, _ = blobs.put(clean_text)
+    record = document.to_dict()
+    del record["text"]
+    return {
+        "raw_sha256": raw_sha,
+        "raw_size": len(raw),
+        "clean_sha256": clean_sha,
+        "clean_size": len(clean_text),
+        "encoding": document.encoding,
+        "script": document.script,
+        "title": document.title,
+        "date": document.date,
+        "record": record,
+        "pipeline_version": __version__,
+        "options": options,
+    }
+
+
+def prepare_input(item: InputItem, root: Path, options: IngestOptions) -> Prepared:
+    """Worker: read, clean and store one input."""
+    try:
+        raw = read_input(item, options.max_bytes)
+        document = clean(raw, item.name, options.script)
+        entry = make_entry(raw, document, BlobStore(root), options.pipeline_options())
+        return Prepared(item.source, item.name, entry)
+    except ArchiverError as error:
+        return Prepared(item.source, item.name, error=str(error))
+    except Exception as error:  # one bad file must not end the run
+        return Prepared(item.source, item.name, error=f"internal error ({type(error).__name__}: {error})")
+
+
+def reprocess_document(task: tuple[int, str, str], root: Path, options: IngestOptions) -> Prepared:
+    """Worker: clean a stored raw again with the current pipeline."""
+    document_id, source, raw_sha = task
+    try:
+        blobs = BlobStore(root)
+        raw = blobs.get(raw_sha)
+        document = clean(raw, source, options.script)
+        return Prepared(str(document_id), source, make_entry(raw, document, blobs, options.pipeline_options()))
+    except Exception as error:  # a damaged blob is reported, the others go on
+        return Prepared(str(document_id), source, error=f"{type(error).__name__}: {error}")
+
+
+def _record(
+    archive: Archive,
+    prepared: Iterable[Prepared],
+    reason: str,
+    on_error: Callable[[str, str], None],
+) -> Summary:
+    summary = Summary()
+    pending: list[Prepared] = []
+
+    def flush() -> None:
+        archive.blobs.flush()  # the blobs are durable before any row names them
+        with archive.write():
+            for item in pending:
+                assert item.entry is not None
+                outcome, _ = archive.add_version(item.key, item.entry, reason)
+                summary.counts[outcome] += 1
+        pending.clear()
+
+    for item in prepared:
+        if item.error is not None:
+            summary.counts["failed"] += 1
+            summary.errors.append((item.source, item.error))
+            on_error(item.source, item.error)
+            continue
+        pending.append(item)
+        if len(pending) >= BATCH:
+            flush()
+    if pending:
+        flush()
+    return summary
+
+
+def ingest(
+    archive: Archive,
+    arguments: list[str],
+    options: IngestOptions,
+    workers: int = 0,
+    quiet: bool = False,
+    on_error: Callable[[str, str], None] = lambda source, error: None,
+) -> Summary:
+    items = list(iter_inputs(arguments))
+    work = functools.partial(prepare_input, root=archive.root, options=options)
+    prepared = run_parallel(items, work, workers or os.cpu_count() or 1)
+    return _record(archive, with_progress(prepared, len(items), "ingesting", quiet), "ingest", on_error)
+
+
+def reprocess(
+    archive: Archive,
+    idents: list[str],
+    options: IngestOptions,
+    workers: int = 0,
+    quiet: bool = False,
+    on_error: Callable[[str, str], None] = lambda source, error: None,
+) -> Summary:
+    """A new version wherever the current pipeline cleans a stored raw differently."""
+    if idents:
+        latest = [archive.version(archive.resolve(ident)[0]) for ident in idents]
+    else:
+        latest = list(archive.latest_versions())
+    tasks = [(version.document_id, version.source, version.raw_sha256) for version in latest]
+    work = functools.partial(reprocess_document, root=archive.root, options=options)
+    prepared = run_parallel(tasks, work, workers or os.cpu_count() or 1)
+    return _record(archive, with_progress(prepared, len(tasks), "reprocessing", quiet), "reprocess", on_error)

@@ -1,0 +1,285 @@
+"""The archive: one directory with an SQLite database (WAL) and content-addressed blobs.
+
+Layout::
+
+    archive/
+      archive.db      documents, versions, learned boilerplate (SQLite, WAL mode)
+      objects/ab/…    zstd-compressed blobs named by the sha256 of their content
+      tmp/            temporary files of blob writes in progress
+
+Blobs are written (atomically) before the row that names them is committed, so the
+database never points at a blob that is not there; a crash can at worst leave an
+unreferenced blob, which ``verify`` reports and a re-run reuses.  Writers take
+SQLite's write lock with BEGIN IMMEDIATE, so two ingests into one archive take
+turns per batch instead of corrupting each other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archiver.archive.blobs import BlobStore
+from archiver.errors import ArchiverError
+
+DEFAULT_ARCHIVE = "archive"
+ENV_ARCHIVE = "ARCHIVER_ARCHIVE"
+BUSY_TIMEOUT_MS = 600_000  # a second writer waits up to ten minutes for the first
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    number INTEGER NOT NULL,
+    raw_sha256 TEXT NOT NULL,
+    raw_size INTEGER NOT NULL,
+    clean_sha256 TEXT NOT NULL,
+    clean_size INTEGER NOT NULL,
+    encoding TEXT,
+    script TEXT,
+    title TEXT,
+    date TEXT,
+    record TEXT NOT NULL,
+    pipeline_version TEXT NOT NULL,
+    options TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (document_id, number)
+);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    site TEXT NOT NULL,
+    line TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (site, line)
+);
+"""
+
+
+class ArchiveError(ArchiverError):
+    """The archive is missing, unreadable or asked for something it does not hold."""
+
+
+@dataclass(frozen=True)
+class Version:
+    document_id: int
+    source: str
+    number: int
+    raw_sha256: str
+    raw_size: int
+    clean_sha256: str
+    clean_size: int
+    encoding: str | None
+    script: str | None
+    title: str | None
+    date: str | None
+    record: dict[str, Any]
+    pipeline_version: str
+    options: dict[str, Any]
+    reason: str
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.document_id,
+            "source": self.source,
+            "version": self.number,
+            "raw_sha256": self.raw_sha256,
+            "raw_size": self.raw_size,
+            "clean_sha256": self.clean_sha256,
+            "clean_size": self.clean_size,
+            "encoding": self.encoding,
+            "script": self.script,
+            "title": self.title,
+            "date": self.date,
+            "fixes": self.record.get("fixes", {}),
+            "removed": self.record.get("removed", []),
+            "warnings": self.record.get("warnings", []),
+            "metadata": self.record.get("metadata", {}),
+            "pipeline_version": self.pipeline_version,
+            "options": self.options,
+            "reason": self.reason,
+            "created_at": self.created_at,
+        }
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_archive_path() -> Path:
+    return Path(os.environ.get(ENV_ARCHIVE) or DEFAULT_ARCHIVE)
+
+
+class Archive:
+    """Open with ``Archive.open(path, create=...)``; use as a context manager."""
+
+    def __init__(self, root: Path, connection: sqlite3.Connection) -> None:
+        self.root = root
+        self.blobs = BlobStore(root)
+        self.db = connection
+
+    @classmethod
+    def open(cls, root: Path, create: bool = False) -> Archive:
+        database = root / "archive.db"
+        if not database.exists():
+            if not create:
+                raise ArchiveError(f"no archive at {root} (create one with 'archiver ingest --archive {root} PATH')")
+            root.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.executescript(SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(f"cannot open the archive database {database}: {error}") from error
+        archive = cls(root, connection)
+        archive.blobs.create()
+        return archive
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction holding SQLite's write lock from the start."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- reading -----------------------------------------------------------------
+
+    def resolve(self, ident: str) -> tuple[int, str]:
+        """A document by numeric id or by source path."""
+        row = None
+        if ident.isdigit():
+            row = self.db.execute("SELECT id, source FROM documents WHERE id = ?", (int(ident),)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT id, source FROM documents WHERE source = ?", (ident,)).fetchone()
+        if row is None:
+            raise ArchiveError(f"no document {ident!r} in {self.root} (see 'archiver list')")
+        return row[0], row[1]
+
+    def versions(self, document_id: int) -> list[Version]:
+        rows = self.db.execute(
+            "SELECT v.*, d.source FROM versions v JOIN documents d ON d.id = v.document_id "
+            "WHERE v.document_id = ? ORDER BY v.number",
+            (document_id,),
+        ).fetchall()
+        return [self._version(row) for row in rows]
+
+    def version(self, document_id: int, number: int | None = None) -> Version:
+        versions = self.versions(document_id)
+        if not versions:
+            raise ArchiveError(f"document {document_id} has no versions")
+        if number is None:
+            return versions[-1]
+        for version in versions:
+            if version.number == number:
+                return version
+        raise ArchiveError(f"document {document_id} has versions 1 to {versions[-1].number}, not {number}")
+
+    def latest_versions(self) -> Iterator[Version]:
+        """The newest version of every document, streamed in id order."""
+        cursor = self.db.execute(
+            "SELECT v.*, d.source FROM versions v JOIN documents d ON d.id = v.document_id "
+            "WHERE v.number = (SELECT MAX(number) FROM versions WHERE document_id = v.document_id) "
+            "ORDER BY v.document_id"
+        )
+        for row in cursor:
+            yield self._version(row)
+
+    def all_versions(self) -> Iterator[Version]:
+        cursor = self.db.execute(
+            "SELECT v.*, d.source FROM versions v JOIN documents d ON d.id = v.document_id "
+            "ORDER BY v.document_id, v.number"
+        )
+        for row in cursor:
+            yield self._version(row)
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        cursor = self.db.execute(
+            "SELECT d.id, d.source, COUNT(v.id), "
+            "(SELECT title FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1), "
+            "(SELECT record FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) "
+            "FROM documents d LEFT JOIN versions v ON v.document_id = d.id GROUP BY d.id ORDER BY d.id"
+        )
+        for document_id, source, count, title, record in cursor:
+            metadata = json.loads(record).get("metadata", {}) if record else {}
+            yield {"id": document_id, "source": source, "versions": count, "title": title, "metadata": metadata}
+
+    @staticmethod
+    def _version(row: tuple) -> Version:
+        (_, document_id, number, raw_sha, raw_size, clean_sha, clean_size, encoding, script, title, date,
+         record, pipeline_version, options, reason, created_at, source) = row  # fmt: skip
+        return Version(
+            document_id, source, number, raw_sha, raw_size, clean_sha, clean_size, encoding, script, title, date,
+            json.loads(record), pipeline_version, json.loads(options), reason, created_at,
+        )  # fmt: skip
+
+    # -- writing -----------------------------------------------------------------
+
+    def add_version(self, source: str, entry: dict[str, Any], reason: str) -> tuple[str, int]:
+        """Record a cleaned document (its blobs already stored) unless nothing changed.
+
+        Returns (outcome, document id) with outcome "new", "changed" or "unchanged".
+        Must run inside ``write()`` so the comparison and the insert see the same state.
+        """
+        row = self.db.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
+        if row is None:
+            cursor = self.db.execute("INSERT INTO documents (source, created_at) VALUES (?, ?)", (source, now()))
+            document_id = int(cursor.lastrowid or 0)
+            number, outcome = 1, "new"
+        else:
+            document_id = row[0]
+            last = self.db.execute(
+                "SELECT number, raw_sha256, clean_sha256 FROM versions WHERE document_id = ? "
+                "ORDER BY number DESC LIMIT 1",
+                (document_id,),
+            ).fetchone()
+            if (
+                last is not None
+                and last[1] == entry["raw_sha256"]
+                and (reason == "ingest" or last[2] == entry["clean_sha256"])
+            ):
+                return "unchanged", document_id
+            number, outcome = (last[0] + 1 if last else 1), "changed"
+        self.db.execute(
+            "INSERT INTO versions (document_id, number, raw_sha256, raw_size, clean_sha256, clean_size, encoding, "
+            "script, title, date, record, pipeline_version, options, reason, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document_id, number, entry["raw_sha256"], entry["raw_size"], entry["clean_sha256"],
+                entry["clean_size"], entry["encoding"], entry["script"], entry["title"], entry["date"],
+                json.dumps(entry["record"], ensure_ascii=False), entry["pipeline_version"],
+                json.dumps(entry["options"]), reason, now(),
+            ),
+        )  # fmt: skip
+        return outcome, document_id
+
+    def referenced_digests(self) -> set[str]:
+        digests: set[str] = set()
+        for raw, clean in self.db.execute("SELECT raw_sha256, clean_sha256 FROM versions"):
+            digests.update((raw, clean))
+        return digests
