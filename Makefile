@@ -18,6 +18,12 @@ demo: $(VENV)/.installed
 	@echo
 	@echo "== archiver clean --format json samples/ (text shortened here)"
 	$(BIN)/archiver clean --format json samples/ | $(PY) -c 'import json,sys; [print(json.dumps({**r, "text": r["text"][:60] + "…"}, ensure_ascii=False, indent=1)) for r in map(json.loads, sys.stdin)]'
+	@echo
+	@echo "== archiver ingest samples/ into build/demo-archive, then list, verify, export"
+	$(BIN)/archiver ingest --archive build/demo-archive samples/
+	$(BIN)/archiver list --archive build/demo-archive
+	$(BIN)/archiver verify --archive build/demo-archive
+	$(BIN)/archiver export --archive build/demo-archive --format warc build/demo.warc.gz
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check archiver tests benchmarks
@@ -25,6 +31,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/ingest.py
 
 model: $(VENV)/.installed
 	$(PY) -m archiver.lm.build
