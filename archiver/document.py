@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,10 @@ from archiver.decode import decode_bytes
 from archiver.fixes import Fix, count_by_kind
 from archiver.repair.pipeline import run_pipeline
 from archiver.repair.script import ScriptChoice
-from archiver.structure import Removed, extract_structure
+from archiver.structure import Removed, Structure, extract_structure, parse_date
+from archiver.structure.html import HtmlPage, charset_warning, declared_charset, extract_html, looks_like_html
+from archiver.structure.lines import classify_chrome
+from archiver.structure.metadata import find_author, find_source, is_truncation_notice
 
 
 @dataclass
@@ -60,19 +64,42 @@ class Document:
         return record
 
 
-def clean(data: bytes | str, source: str | None = None, script: ScriptChoice = "auto") -> Document:
-    """Repair and structure one document; raises InputError for input that is not text."""
-    if isinstance(data, bytes):
-        decoded = decode_bytes(data)
+def clean(
+    data: bytes | str,
+    source: str | None = None,
+    script: ScriptChoice = "auto",
+    url: str | None = None,
+    learned: Callable[[str], bool] | None = None,
+) -> Document:
+    """Repair and structure one document; raises InputError for input that is not text.
+
+    HTML (bytes or str) goes through the extractor first; ``learned`` says whether a
+    line is boilerplate the document's site repeats (see structure.learned).
+    """
+    raw = data if isinstance(data, bytes) else None
+    if raw is not None:
+        decoded = decode_bytes(raw)
         text, encoding, confidence, evidence = decoded.text, decoded.encoding, decoded.confidence, decoded.evidence
         line_encodings = decoded.line_encodings
         warnings = [f"mixed encodings, decoded line by line: {line_encodings}"] if line_encodings else []
     else:
         text, encoding, confidence, evidence, warnings, line_encodings = data, "str", 1.0, "given as text", [], {}
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    page = None
+    if looks_like_html(raw if raw is not None else text[:4096].encode("utf-8", "replace")):
+        page = extract_html(text, url)
+        if raw is not None and (warning := charset_warning(declared_charset(raw), encoding)):
+            warnings.append(warning)
+        # The page title is repaired with the body, so both get the same script decision.
+        text = (page.title or "") + "\n" + page.text
     repaired = run_pipeline(text, script)
-    structure = extract_structure(repaired.text)
     assert repaired.script is not None
+    if page is not None:
+        title, _, body = repaired.text.partition("\n")
+        structure = extract_structure(body, learned, url, title=title or None)
+        _add_page_chrome(structure, page)
+    else:
+        structure = extract_structure(repaired.text, learned, url)
     return Document(
         source=source,
         title=structure.title,
@@ -85,7 +112,25 @@ def clean(data: bytes | str, source: str | None = None, script: ScriptChoice = "
         fixes=repaired.fixes,
         removed=structure.removed,
         warnings=warnings + repaired.warnings,
-        metadata=structure.metadata,
+        metadata={**structure.details.to_dict(), "fields": structure.metadata},
         line_encodings=line_encodings,
         script_counts=(repaired.script.hans_chars, repaired.script.hant_chars),
     )
+
+
+def _add_page_chrome(structure: Structure, page: HtmlPage) -> None:
+    """What the extractor left out is reported, and mined for date, author and source."""
+    for line in page.chrome:
+        structure.removed.append(Removed(line, classify_chrome(line), 0))
+    structure.date = structure.date or (parse_date(page.date) if page.date else None) or _first_date(page.chrome)
+    structure.details.author = structure.details.author or page.author or find_author(page.chrome)
+    structure.details.source = structure.details.source or find_source(page.chrome)
+    if any(is_truncation_notice(line) for line in page.chrome):
+        structure.details.truncated = True
+
+
+def _first_date(lines: list[str]) -> str | None:
+    for line in lines:
+        if (date := parse_date(line)) is not None:
+            return date
+    return None

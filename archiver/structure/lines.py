@@ -10,7 +10,18 @@ removed is returned with its reason so nothing vanishes silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from archiver.structure.metadata import (
+    Metadata,
+    count_redactions,
+    find_author,
+    find_source,
+    is_truncation_notice,
+    parse_chinese_date,
+    strip_truncation,
+)
 
 # Field labels farms put in page headers.  Matching one only marks a line as a
 # header field when it stands at the line start followed by a colon and a value.
@@ -34,6 +45,8 @@ _DATE_RE = re.compile(
 )
 MAX_TITLE_LENGTH = 80
 HEADER_ZONE_LINES = 8  # fields beyond this many lines from the top are body text
+BYLINE_MAX_LENGTH = 30
+_BYLINE_RE = re.compile(r"[(（]?(?:本报|新华社|本台)?(?:记者|通讯员|作者)\s*[\u4e00-\u9fff、 ]{2,20}[)）]?")
 
 
 @dataclass(frozen=True)
@@ -53,13 +66,14 @@ class Structure:
     paragraphs: list[str]
     metadata: dict[str, str] = field(default_factory=dict)
     removed: list[Removed] = field(default_factory=list)
+    details: Metadata = field(default_factory=Metadata)
 
 
 def parse_date(text: str) -> str | None:
     """The first date in ``text`` as ISO 8601, with the time when given."""
     match = _DATE_RE.search(text)
     if not match:
-        return None
+        return parse_chinese_date(text)
     year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -70,6 +84,10 @@ def parse_date(text: str) -> str | None:
 
 
 def _classify(line: str, in_header: bool) -> str | None:
+    if is_truncation_notice(line):
+        return "truncation"
+    if in_header and len(line) <= BYLINE_MAX_LENGTH and _BYLINE_RE.fullmatch(line):
+        return "byline"
     if _BREADCRUMB_RE.match(line):
         return "breadcrumb"
     if _NAVIGATION_RE.match(line):
@@ -87,11 +105,25 @@ def _looks_like_title(line: str) -> bool:
     return 0 < len(line) <= MAX_TITLE_LENGTH and not re.search(r"[。！？!?：:]$", line) and not _classify(line, True)
 
 
-def extract_structure(text: str) -> Structure:
+def classify_chrome(line: str) -> str:
+    """Why a line the HTML extractor left out is chrome: a rule's reason, or 'page'."""
+    return _classify(line, in_header=True) or "page"
+
+
+def extract_structure(
+    text: str,
+    learned: Callable[[str], bool] | None = None,
+    url: str | None = None,
+    title: str | None = None,
+) -> Structure:
+    """Split ``text``; ``learned`` says whether a line is boilerplate its site repeats.
+
+    ``title`` is given for HTML pages, whose title comes from the page itself.
+    """
     lines = [(number, line.strip()) for number, line in enumerate(text.split("\n"), start=1)]
     lines = [(number, line) for number, line in lines if line]
-    structure = Structure(title=None, date=None, paragraphs=[])
-    if lines and _looks_like_title(lines[0][1]):
+    structure = Structure(title=title, date=None, paragraphs=[])
+    if title is None and lines and _looks_like_title(lines[0][1]):
         structure.title = lines.pop(0)[1]
     in_related = False
     for position, (number, line) in enumerate(lines):
@@ -99,9 +131,15 @@ def extract_structure(text: str) -> Structure:
         reason = _classify(line, in_header)
         if reason is None and in_related and len(line) <= MAX_TITLE_LENGTH:
             reason = "related"  # the link titles under a 相关推荐 heading
+        if reason is None and learned is not None and learned(line):
+            reason = "learned"
         if reason is None:
             in_related = False
-            structure.paragraphs.append(line)
+            kept, truncated = strip_truncation(line)
+            if truncated:
+                structure.removed.append(Removed(line[len(kept) :].strip(), "truncation", number))
+                structure.details.truncated = True
+            structure.paragraphs.append(kept)
             continue
         in_related = in_related or reason == "related"
         structure.removed.append(Removed(line, reason, number))
@@ -111,4 +149,11 @@ def extract_structure(text: str) -> Structure:
     for removed in structure.removed:
         if removed.reason == "header" and structure.date is None:
             structure.date = parse_date(removed.line)
+        if removed.reason == "truncation":
+            structure.details.truncated = True
+    chrome = [r.line for r in structure.removed if r.reason in ("header", "byline")]
+    structure.details.author = find_author(chrome)
+    structure.details.source = find_source(chrome)
+    structure.details.url = url
+    structure.details.redactions = count_redactions("\n".join(structure.paragraphs))
     return structure
