@@ -102,14 +102,16 @@ def register(app: typer.Typer) -> None:
             ListFormat.text
         ),
     ) -> None:
-        """List the documents: id, source, number of versions, title."""
+        """List the documents: id, source, versions, near-duplicate group (~ID, or -), title."""
         with _open(archive) as store:
             for document in store.documents():
                 if output_format is ListFormat.json:
                     sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
                 else:
+                    group = document["near_duplicate_group"]
                     sys.stdout.write(
-                        f"{document['id']}\t{document['source']}\t{document['versions']}\t{document['title'] or ''}\n"
+                        f"{document['id']}\t{document['source']}\t{document['versions']}\t"
+                        f"{'~' + str(group) if group else '-'}\t{document['title'] or ''}\n"
                     )
 
     @app.command(rich_help_panel="Archive")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import functools
 import json
 import multiprocessing
@@ -16,6 +17,8 @@ from archiver.document import Document, clean
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, InputItem, iter_inputs, read_input
 from archiver.repair.script import ScriptChoice
+from archiver.sources import SourceDocument, expand, is_warc, site_of
+from archiver.structure.learned import BoilerplateCounter, LearnedBoilerplate, readable_text
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -37,6 +40,7 @@ class CleanOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     output: str = "text"  # "text" or "json"
     explain: bool = False
+    learned: LearnedBoilerplate | None = None
 
 
 def render(document: Document, options: CleanOptions) -> str:
@@ -45,15 +49,65 @@ def render(document: Document, options: CleanOptions) -> str:
     return document.to_text()
 
 
-def clean_item(item: InputItem, options: CleanOptions) -> Outcome:
-    """Clean and render one input in a worker; any failure becomes a one-line error."""
+def read_documents(item: InputItem, max_bytes: int) -> list[SourceDocument]:
+    """The documents one input holds (many for a WARC file); raises ArchiverError."""
+    return expand(item.name, read_input(item, max_bytes))
+
+
+def clean_source(
+    document: SourceDocument, source: str, script: ScriptChoice, learned: LearnedBoilerplate | None
+) -> Document:
+    matcher = learned.matcher(site_of(document.key, document.url)) if learned else None
+    return clean(document.data, source, script, document.url, matcher)
+
+
+def guarded(source: str, action: Callable[[], T]) -> T | Outcome:
+    """Run ``action``; any failure becomes a one-line error for ``source``."""
     try:
-        document = clean(read_input(item, options.max_bytes), item.source, options.script)
-        return Outcome(item.source, rendered=render(document, options))
+        return action()
     except ArchiverError as error:
-        return Outcome(item.source, error=str(error))
+        return Outcome(source, error=str(error))
     except Exception as error:  # one bad file must not end the run
-        return Outcome(item.source, error=f"internal error ({type(error).__name__}: {error}); please report it")
+        return Outcome(source, error=f"internal error ({type(error).__name__}: {error}); please report it")
+
+
+def clean_item(item: InputItem, options: CleanOptions) -> list[Outcome]:
+    """Clean and render one input's documents in a worker."""
+    documents = guarded(item.source, lambda: read_documents(item, options.max_bytes))
+    if isinstance(documents, Outcome):
+        return [documents]
+    outcomes = []
+    for document in documents:
+        source = document.url or item.source
+        result = guarded(source, lambda d=document, s=source: clean_source(d, s, options.script, options.learned))
+        outcomes.append(result if isinstance(result, Outcome) else Outcome(source, render(result, options)))
+    return outcomes
+
+
+def learn_boilerplate(items: list[InputItem], max_bytes: int) -> LearnedBoilerplate:
+    """First pass over a directory or WARC: count each site's recurring lines.
+
+    Standard input is left out: it can be read only once.
+    """
+    counter = BoilerplateCounter()
+    for item in items:
+        if item.path is None or item.error is not None:
+            continue
+        try:
+            documents = read_documents(item, max_bytes)
+        except ArchiverError:
+            continue  # the cleaning pass reports it
+        for document in documents:
+            try:
+                counter.add(site_of(document.key, document.url), readable_text(document.data))
+            except ArchiverError:
+                continue
+    return counter.learned()
+
+
+def should_learn(arguments: list[str], items: list[InputItem]) -> bool:
+    """Boilerplate is learned when a whole tree or a WARC comes in at once."""
+    return any(os.path.isdir(argument) for argument in arguments) or any(is_warc(item.name, b"") for item in items)
 
 
 def _warm_up() -> None:
@@ -107,10 +161,18 @@ def process_inputs(
     """Clean every input, calling ``emit`` in input order; returns how many there were."""
     items = list(iter_inputs(arguments))
     workers = workers or os.cpu_count() or 1
-    outcomes = run_parallel(items, functools.partial(clean_item, options=options), workers)
-    for outcome in with_progress(outcomes, len(items), "cleaning", quiet):
-        emit(outcome)
-    return len(items)
+    if should_learn(arguments, items):
+        learned = learn_boilerplate(items, options.max_bytes)
+        if options.learned:
+            learned = options.learned.merged(learned)
+        options = dataclasses.replace(options, learned=learned)
+    count = 0
+    batches = run_parallel(items, functools.partial(clean_item, options=options), workers)
+    for outcomes in with_progress(batches, len(items), "cleaning", quiet):
+        for outcome in outcomes:
+            emit(outcome)
+            count += 1
+    return count
 
 
 def _stderr_console() -> Any:

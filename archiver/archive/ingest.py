@@ -10,6 +10,7 @@ the corpus size.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections import Counter
@@ -20,12 +21,23 @@ from typing import Any
 
 from archiver import __version__
 from archiver.archive.blobs import BlobStore
+from archiver.archive.dedup import signature
 from archiver.archive.store import Archive
-from archiver.document import Document, clean
-from archiver.errors import ArchiverError
-from archiver.inputs import DEFAULT_MAX_BYTES, InputItem, iter_inputs, read_input
+from archiver.document import Document
+from archiver.inputs import DEFAULT_MAX_BYTES, InputItem, iter_inputs
 from archiver.repair.script import ScriptChoice
-from archiver.runner import run_parallel, with_progress
+from archiver.runner import (
+    Outcome,
+    clean_source,
+    guarded,
+    learn_boilerplate,
+    read_documents,
+    run_parallel,
+    should_learn,
+    with_progress,
+)
+from archiver.sources import SourceDocument
+from archiver.structure.learned import LearnedBoilerplate
 
 BATCH = 64  # entries per write transaction
 
@@ -34,6 +46,7 @@ BATCH = 64  # entries per write transaction
 class IngestOptions:
     script: ScriptChoice = "auto"
     max_bytes: int = DEFAULT_MAX_BYTES
+    learned: LearnedBoilerplate | None = None
 
     def pipeline_options(self) -> dict[str, Any]:
         return {"script": self.script}
@@ -78,37 +91,48 @@ def make_entry(raw: bytes, document: Document, blobs: BlobStore, options: dict[s
         "record": record,
         "pipeline_version": __version__,
         "options": options,
+        "minhash": signature(document.text),
     }
 
 
-def prepare_input(item: InputItem, root: Path, options: IngestOptions) -> Prepared:
-    """Worker: read, clean and store one input."""
-    try:
-        raw = read_input(item, options.max_bytes)
-        document = clean(raw, item.name, options.script)
-        entry = make_entry(raw, document, BlobStore(root), options.pipeline_options())
-        return Prepared(item.source, item.name, entry)
-    except ArchiverError as error:
-        return Prepared(item.source, item.name, error=str(error))
-    except Exception as error:  # one bad file must not end the run
-        return Prepared(item.source, item.name, error=f"internal error ({type(error).__name__}: {error})")
+def prepare_input(item: InputItem, root: Path, options: IngestOptions) -> list[Prepared]:
+    """Worker: read, clean and store one input's documents (many for a WARC file)."""
+    documents = guarded(item.source, lambda: read_documents(item, options.max_bytes))
+    if isinstance(documents, Outcome):
+        return [Prepared(item.source, item.name, error=documents.error)]
+    blobs = BlobStore(root)
+    prepared = []
+    for document in documents:
+        source = document.url or item.source
+
+        def store(document: SourceDocument = document, source: str = source) -> dict[str, Any]:
+            cleaned = clean_source(document, document.key, options.script, options.learned)
+            return make_entry(document.data, cleaned, blobs, options.pipeline_options())
+
+        entry = guarded(source, store)
+        if isinstance(entry, Outcome):
+            prepared.append(Prepared(source, document.key, error=entry.error))
+        else:
+            prepared.append(Prepared(source, document.key, entry))
+    return prepared
 
 
-def reprocess_document(task: tuple[int, str, str], root: Path, options: IngestOptions) -> Prepared:
+def reprocess_document(task: tuple[int, str, str], root: Path, options: IngestOptions) -> list[Prepared]:
     """Worker: clean a stored raw again with the current pipeline."""
     document_id, source, raw_sha = task
     try:
         blobs = BlobStore(root)
         raw = blobs.get(raw_sha)
-        document = clean(raw, source, options.script)
-        return Prepared(str(document_id), source, make_entry(raw, document, blobs, options.pipeline_options()))
+        url = source if "://" in source else None
+        document = clean_source(SourceDocument(source, raw, url), source, options.script, options.learned)
+        return [Prepared(str(document_id), source, make_entry(raw, document, blobs, options.pipeline_options()))]
     except Exception as error:  # a damaged blob is reported, the others go on
-        return Prepared(str(document_id), source, error=f"{type(error).__name__}: {error}")
+        return [Prepared(str(document_id), source, error=f"{type(error).__name__}: {error}")]
 
 
 def _record(
     archive: Archive,
-    prepared: Iterable[Prepared],
+    batches: Iterable[list[Prepared]],
     reason: str,
     on_error: Callable[[str, str], None],
 ) -> Summary:
@@ -124,7 +148,7 @@ def _record(
                 summary.counts[outcome] += 1
         pending.clear()
 
-    for item in prepared:
+    for item in (item for batch in batches for item in batch):
         if item.error is not None:
             summary.counts["failed"] += 1
             summary.errors.append((item.source, item.error))
@@ -147,9 +171,18 @@ def ingest(
     on_error: Callable[[str, str], None] = lambda source, error: None,
 ) -> Summary:
     items = list(iter_inputs(arguments))
+    if should_learn(arguments, items):
+        learned = archive.learned_boilerplate().merged(learn_boilerplate(items, options.max_bytes))
+        archive.save_learned_boilerplate(learned)
+        options = dataclasses.replace(options, learned=learned)
+    elif options.learned is None:
+        options = dataclasses.replace(options, learned=archive.learned_boilerplate())
     work = functools.partial(prepare_input, root=archive.root, options=options)
     prepared = run_parallel(items, work, workers or os.cpu_count() or 1)
-    return _record(archive, with_progress(prepared, len(items), "ingesting", quiet), "ingest", on_error)
+    summary = _record(archive, with_progress(prepared, len(items), "ingesting", quiet), "ingest", on_error)
+    if summary.counts["new"] or summary.counts["changed"]:
+        archive.update_near_duplicates()
+    return summary
 
 
 def reprocess(
@@ -166,6 +199,11 @@ def reprocess(
     else:
         latest = list(archive.latest_versions())
     tasks = [(version.document_id, version.source, version.raw_sha256) for version in latest]
+    if options.learned is None:
+        options = dataclasses.replace(options, learned=archive.learned_boilerplate())
     work = functools.partial(reprocess_document, root=archive.root, options=options)
     prepared = run_parallel(tasks, work, workers or os.cpu_count() or 1)
-    return _record(archive, with_progress(prepared, len(tasks), "reprocessing", quiet), "reprocess", on_error)
+    summary = _record(archive, with_progress(prepared, len(tasks), "reprocessing", quiet), "reprocess", on_error)
+    if summary.counts["changed"]:
+        archive.update_near_duplicates()
+    return summary

@@ -28,6 +28,7 @@ from typing import Any
 
 from archiver.archive.blobs import BlobStore
 from archiver.errors import ArchiverError
+from archiver.structure.learned import LearnedBoilerplate
 
 DEFAULT_ARCHIVE = "archive"
 ENV_ARCHIVE = "ARCHIVER_ARCHIVE"
@@ -56,6 +57,14 @@ CREATE TABLE IF NOT EXISTS versions (
     reason TEXT NOT NULL,
     created_at TEXT NOT NULL,
     UNIQUE (document_id, number)
+);
+CREATE TABLE IF NOT EXISTS minhash (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS near_duplicates (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+    group_id INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS boilerplate (
     site TEXT NOT NULL,
@@ -222,12 +231,20 @@ class Archive:
         cursor = self.db.execute(
             "SELECT d.id, d.source, COUNT(v.id), "
             "(SELECT title FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1), "
-            "(SELECT record FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1) "
+            "(SELECT record FROM versions WHERE document_id = d.id ORDER BY number DESC LIMIT 1), "
+            "(SELECT group_id FROM near_duplicates WHERE document_id = d.id) "
             "FROM documents d LEFT JOIN versions v ON v.document_id = d.id GROUP BY d.id ORDER BY d.id"
         )
-        for document_id, source, count, title, record in cursor:
+        for document_id, source, count, title, record, group_id in cursor:
             metadata = json.loads(record).get("metadata", {}) if record else {}
-            yield {"id": document_id, "source": source, "versions": count, "title": title, "metadata": metadata}
+            yield {
+                "id": document_id,
+                "source": source,
+                "versions": count,
+                "title": title,
+                "near_duplicate_group": group_id,
+                "metadata": metadata,
+            }
 
     @staticmethod
     def _version(row: tuple) -> Version:
@@ -264,6 +281,7 @@ class Archive:
                 and (reason == "ingest" or last[2] == entry["clean_sha256"])
             ):
                 return "unchanged", document_id
+            self.db.execute("DELETE FROM minhash WHERE document_id = ?", (document_id,))
             number, outcome = (last[0] + 1 if last else 1), "changed"
         self.db.execute(
             "INSERT INTO versions (document_id, number, raw_sha256, raw_size, clean_sha256, clean_size, encoding, "
@@ -276,7 +294,31 @@ class Archive:
                 json.dumps(entry["options"]), reason, now(),
             ),
         )  # fmt: skip
+        if entry.get("minhash"):
+            self.db.execute("INSERT INTO minhash VALUES (?, ?)", (document_id, entry["minhash"]))
         return outcome, document_id
+
+    def update_near_duplicates(self) -> int:
+        """Regroup near-duplicate documents from the stored signatures; returns groups."""
+        from archiver.archive.dedup import group
+
+        signatures = dict(self.db.execute("SELECT document_id, signature FROM minhash"))
+        groups = group(signatures)
+        with self.write():
+            self.db.execute("DELETE FROM near_duplicates")
+            self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?)", groups.items())
+        return len(set(groups.values()))
+
+    def near_duplicate_groups(self) -> dict[int, int]:
+        return dict(self.db.execute("SELECT document_id, group_id FROM near_duplicates"))
+
+    def learned_boilerplate(self) -> LearnedBoilerplate:
+        return LearnedBoilerplate.from_rows(self.db.execute("SELECT site, line, documents FROM boilerplate"))
+
+    def save_learned_boilerplate(self, learned: LearnedBoilerplate) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM boilerplate")
+            self.db.executemany("INSERT OR REPLACE INTO boilerplate VALUES (?, ?, ?)", learned.rows())
 
     def referenced_digests(self) -> set[str]:
         digests: set[str] = set()

@@ -26,7 +26,7 @@ MIN_DOCUMENTS = 4  # a line must recur in at least this many pages of a site...
 MIN_SHARE = 0.1  # ...and in this share of them
 MIN_SITE_DOCUMENTS = 8  # sites with fewer pages teach nothing
 MIN_LINE_LENGTH = 4
-MAX_LINE_LENGTH = 300
+MAX_LINE_LENGTH = 150  # chrome is short; a long paragraph repeated is duplicated content, not chrome
 _PINYIN_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 _SPACE_RE = re.compile(r"\s+")
 _DIGITS_RE = re.compile(r"\d+")
@@ -54,6 +54,15 @@ def line_key(line: str) -> int | None:
     return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+def readable_text(data: bytes) -> str:
+    """The lines a reader would see: decoded text, or an HTML page's visible lines."""
+    from archiver.decode import decode_bytes
+    from archiver.structure.html import looks_like_html, visible_lines
+
+    text = decode_bytes(data).text
+    return "\n".join(visible_lines(text)) if looks_like_html(data) else text
+
+
 def threshold(documents: int) -> int:
     return max(MIN_DOCUMENTS, math.ceil(MIN_SHARE * documents))
 
@@ -73,7 +82,7 @@ class BoilerplateCounter:
             key = line_key(line)
             if key is not None:
                 keys.setdefault(key, line.strip())
-        self.lines[site].update(keys)
+        self.lines[site].update(keys.keys())
         for key, line in keys.items():
             self.examples.setdefault((site, key), line)
 
@@ -108,6 +117,13 @@ class LearnedBoilerplate:
         if not keys:
             return None
         return lambda line: line_key(line) in keys
+
+    def merged(self, other: LearnedBoilerplate) -> LearnedBoilerplate:
+        """These lines and ``other``'s, the newer count winning."""
+        lines = {site: dict(found) for site, found in self.lines.items()}
+        for site, found in other.lines.items():
+            lines.setdefault(site, {}).update(found)
+        return LearnedBoilerplate(lines)
 
     def rows(self) -> Iterable[tuple[str, str, int]]:
         for site, lines in self.lines.items():
