@@ -12,7 +12,14 @@ from archiver.fixes import Fix, count_by_kind
 from archiver.repair.pipeline import run_pipeline
 from archiver.repair.script import ScriptChoice
 from archiver.structure import Removed, Structure, extract_structure, parse_date
-from archiver.structure.html import HtmlPage, charset_warning, declared_charset, extract_html, looks_like_html
+from archiver.structure.html import (
+    HtmlPage,
+    charset_warning,
+    declared_charset,
+    extract_html,
+    looks_like_html,
+    page_title,
+)
 from archiver.structure.lines import classify_chrome
 from archiver.structure.metadata import find_author, find_source, is_truncation_notice
 
@@ -96,7 +103,8 @@ def clean(
     assert repaired.script is not None
     if page is not None:
         title, _, body = repaired.text.partition("\n")
-        structure = extract_structure(body, learned, url, title=title or None)
+        title, body = page_title(title, body, page.page_title)
+        structure = extract_structure(body, learned, url, title=title)
         _add_page_chrome(structure, page)
     else:
         structure = extract_structure(repaired.text, learned, url)
@@ -122,8 +130,9 @@ def _add_page_chrome(structure: Structure, page: HtmlPage) -> None:
     """What the extractor left out is reported, and mined for date, author and source."""
     for line in page.chrome:
         structure.removed.append(Removed(line, classify_chrome(line), 0))
-    structure.date = structure.date or (parse_date(page.date) if page.date else None) or _first_date(page.chrome)
-    structure.details.author = structure.details.author or page.author or find_author(page.chrome)
+    # The page's own date line beats the extractor's guess from URLs and markup.
+    structure.date = structure.date or _first_date(page.chrome) or (parse_date(page.date) if page.date else None)
+    structure.details.author = structure.details.author or find_author(page.chrome) or page.author
     structure.details.source = structure.details.source or find_source(page.chrome)
     if any(is_truncation_notice(line) for line in page.chrome):
         structure.details.truncated = True

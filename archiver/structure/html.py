@@ -27,6 +27,7 @@ class HtmlPage:
     author: str | None
     sitename: str | None
     chrome: list[str] = field(default_factory=list)  # visible lines outside the main text
+    page_title: str | None = None  # the <title> element as written, site name and all
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -109,9 +110,35 @@ def extract_html(text: str, url: str | None = None) -> HtmlPage:
         text, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
     )
     page_lines = visible_lines(text)
+    page_title = page_lines[0] if page_lines and _has_title_element(text) else None
     if document is None:
-        return HtmlPage(None, "", None, None, None, page_lines)
+        return HtmlPage(None, "", None, None, None, page_lines, page_title)
     body = document.text or ""
     kept = {line.strip() for line in body.splitlines()}
-    chrome = [line for line in page_lines if line not in kept and line != document.title]
-    return HtmlPage(document.title, body, document.date, document.author, document.sitename, chrome)
+    chrome = [line for line in page_lines if line not in kept]
+    return HtmlPage(document.title, body, document.date, document.author, document.sitename, chrome, page_title)
+
+
+def _has_title_element(text: str) -> bool:
+    return bool(re.search(r"<title[^>]*>\s*\S", text[:20000], re.I))
+
+
+_SITE_SEPARATOR_RE = re.compile(r"\s*(?:_|\||｜|-{1,2}|–|—|::)\s*")
+MAX_TITLE_LENGTH = 80
+
+
+def page_title(title: str, body: str, page_title: str | None) -> tuple[str | None, str]:
+    """The page's title and its body without a heading that repeats it.
+
+    The heading that opens the body (<h1>) wins when the <title> element holds it
+    (a <title> is the heading plus the site name); otherwise the extractor's title
+    (og:title, <title>) loses a trailing site name.
+    """
+    first, _, rest = body.partition("\n")
+    heading = first.strip()
+    if heading and len(heading) <= MAX_TITLE_LENGTH and (heading == title or (page_title and heading in page_title)):
+        return heading, rest
+    parts = [part for part in _SITE_SEPARATOR_RE.split(title) if part]
+    if len(parts) > 1:
+        title = max(parts, key=len)
+    return title or None, body

@@ -21,6 +21,7 @@ from archiver.structure.metadata import (
     is_truncation_notice,
     parse_chinese_date,
     strip_truncation,
+    to_simplified_chars,
 )
 
 # Field labels farms put in page headers.  Matching one only marks a line as a
@@ -46,6 +47,7 @@ _DATE_RE = re.compile(
 MAX_TITLE_LENGTH = 80
 HEADER_ZONE_LINES = 8  # fields beyond this many lines from the top are body text
 BYLINE_MAX_LENGTH = 30
+CHROME_MAX_LENGTH = 200
 _BYLINE_RE = re.compile(r"[(（]?(?:本报|新华社|本台)?(?:记者|通讯员|作者)\s*[\u4e00-\u9fff、 ]{2,20}[)）]?")
 
 
@@ -84,6 +86,11 @@ def parse_date(text: str) -> str | None:
 
 
 def _classify(line: str, in_header: bool) -> str | None:
+    """The chrome rule a line matches; traditional pages are matched in simplified."""
+    if len(line) > CHROME_MAX_LENGTH:
+        return None  # chrome is short; a long line is a paragraph
+    if not line.isascii():
+        line = to_simplified_chars(line)
     if is_truncation_notice(line):
         return "truncation"
     if in_header and len(line) <= BYLINE_MAX_LENGTH and _BYLINE_RE.fullmatch(line):

@@ -7,6 +7,7 @@ chrome is written in, the same on every farm; they are not phrases of any one pa
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -82,20 +83,37 @@ def parse_chinese_date(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def find_author(lines: list[str]) -> str | None:
+@functools.cache
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified_chars(text: str) -> str:
+    """OpenCC t2s when it keeps the length (it does for single characters), else as is."""
+    simplified = _t2s().convert(text)
+    return simplified if len(simplified) == len(text) else text
+
+
+def _search(patterns: tuple[re.Pattern[str], ...], lines: list[str]) -> str | None:
+    """The first labelled value; labels are matched in simplified (記者 as 记者), the
+    value is cut from the line as written."""
     for line in lines:
-        match = _AUTHOR_RE.search(line) or _REPORTER_RE.search(line)
-        if match:
-            return match["value"].strip()
+        view = to_simplified_chars(line)
+        for pattern in patterns:
+            match = pattern.search(view)
+            if match:
+                return line[match.start("value") : match.end("value")].strip()
     return None
+
+
+def find_author(lines: list[str]) -> str | None:
+    return _search((_AUTHOR_RE, _REPORTER_RE), lines)
 
 
 def find_source(lines: list[str]) -> str | None:
-    for line in lines:
-        match = _SOURCE_RE.search(line)
-        if match:
-            return match["value"].strip()
-    return None
+    return _search((_SOURCE_RE,), lines)
 
 
 def is_truncation_notice(line: str) -> bool:
