@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from archiver import __version__, cli_archive
+from archiver.archive.store import Archive
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, iter_inputs, read_input
 from archiver.inspect import inspect_bytes
@@ -114,11 +116,19 @@ def clean(
     ] = False,
     max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
     quiet: QuietArg = False,
+    archive: Annotated[
+        Path | None,
+        typer.Option(
+            "--archive", "-a", help="Also remove the boilerplate an earlier ingest learned into this archive."
+        ),
+    ] = None,
 ) -> None:
     """Repair documents and split title, date and body from site boilerplate.
 
     Text output is the title, a blank line, then the body; several documents are
-    separated by a form feed line.  JSON output carries source, title, date, text,
+    separated by a form feed line.  Given a directory or a WARC file, archiver
+    first learns the lines each site repeats on its pages and removes them too.
+    JSON output carries source, title, date, text,
     encoding, script, fixes (kind -> count), removed lines and warnings.
     Exit status: 0 when every input was cleaned, 1 when any failed (each failure
     is one line on stderr; the others still run).
@@ -137,7 +147,15 @@ def clean(
         sys.stdout.write(outcome.rendered or "")
         first = False
 
-    options = CleanOptions(script.value, max_size, output_format.value, explain)
+    learned = None
+    if archive is not None:
+        try:
+            with Archive.open(archive) as store:
+                learned = store.learned_boilerplate()
+        except ArchiverError as error:
+            _error(str(archive), str(error))
+            raise typer.Exit(1) from None
+    options = CleanOptions(script.value, max_size, output_format.value, explain, learned)
     total = process_inputs(paths, emit, options, workers=workers, quiet=quiet)
     if not quiet and total > 1:
         typer.echo(f"archiver: cleaned {total - failed} of {total} input(s), {failed} failed", err=True)

@@ -27,6 +27,7 @@ class InputItem:
     path: Path | None
     error: str | None = None
     key: str = ""
+    in_tree: bool = False  # found by walking a directory: its site is its top directory
 
     @property
     def name(self) -> str:
@@ -68,7 +69,7 @@ def _walk(root: Path) -> Iterator[InputItem]:
 
     def item(path: Path, error: str | None = None) -> InputItem:
         key = printable(path.relative_to(root).as_posix())
-        return InputItem(printable(str(path)), path, error or _name_error(str(path)), key=key)
+        return InputItem(printable(str(path)), path, error or _name_error(str(path)), key=key, in_tree=True)
 
     def visit(directory: Path) -> Iterator[InputItem]:
         try:

@@ -55,9 +55,16 @@ def read_documents(item: InputItem, max_bytes: int) -> list[SourceDocument]:
 
 
 def clean_source(
-    document: SourceDocument, source: str, script: ScriptChoice, learned: LearnedBoilerplate | None
+    document: SourceDocument,
+    source: str,
+    script: ScriptChoice,
+    learned: LearnedBoilerplate | None,
+    in_tree: bool = True,
 ) -> Document:
-    matcher = learned.matcher(site_of(document.key, document.url)) if learned else None
+    """Clean one document; a file named on its own has no known site, so every site's
+    learned lines apply to it."""
+    site = site_of(document.key, document.url) if (in_tree or document.url) else None
+    matcher = learned.matcher(site) if learned else None
     return clean(document.data, source, script, document.url, matcher)
 
 
@@ -79,7 +86,9 @@ def clean_item(item: InputItem, options: CleanOptions) -> list[Outcome]:
     outcomes = []
     for document in documents:
         source = document.url or item.source
-        result = guarded(source, lambda d=document, s=source: clean_source(d, s, options.script, options.learned))
+        result = guarded(
+            source, lambda d=document, s=source: clean_source(d, s, options.script, options.learned, item.in_tree)
+        )
         outcomes.append(result if isinstance(result, Outcome) else Outcome(source, render(result, options)))
     return outcomes
 
@@ -93,15 +102,13 @@ def learn_boilerplate(items: list[InputItem], max_bytes: int) -> LearnedBoilerpl
     for item in items:
         if item.path is None or item.error is not None:
             continue
-        try:
-            documents = read_documents(item, max_bytes)
-        except ArchiverError:
+        documents = guarded(item.source, lambda item=item: read_documents(item, max_bytes))
+        if isinstance(documents, Outcome):
             continue  # the cleaning pass reports it
         for document in documents:
-            try:
-                counter.add(site_of(document.key, document.url), readable_text(document.data))
-            except ArchiverError:
-                continue
+            text = guarded(document.key, lambda data=document.data: readable_text(data))
+            if not isinstance(text, Outcome):
+                counter.add(site_of(document.key, document.url), text)
     return counter.learned()
 
 

@@ -43,6 +43,8 @@ def iter_warc(data: bytes) -> Iterator[SourceDocument]:
             yield SourceDocument(url, record.content_stream().read(), url)
     except ArchiveLoadFailed as error:
         raise InputError(f"not a readable WARC file ({error})") from error
+    except Exception as error:  # warcio fails in many ways on a damaged file
+        raise InputError(f"not a readable WARC file ({type(error).__name__}: {error})") from error
 
 
 def expand(name: str, data: bytes) -> list[SourceDocument]:

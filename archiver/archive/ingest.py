@@ -106,7 +106,7 @@ def prepare_input(item: InputItem, root: Path, options: IngestOptions) -> list[P
         source = document.url or item.source
 
         def store(document: SourceDocument = document, source: str = source) -> dict[str, Any]:
-            cleaned = clean_source(document, document.key, options.script, options.learned)
+            cleaned = clean_source(document, document.key, options.script, options.learned, item.in_tree)
             return make_entry(document.data, cleaned, blobs, options.pipeline_options())
 
         entry = guarded(source, store)

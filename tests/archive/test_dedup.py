@@ -1,0 +1,38 @@
+"""Near-duplicate groups: one speech copied by three farms, each damaged differently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from farm import farm_damage, read_clean
+
+from .conftest import run_archiver
+
+
+def test_three_damaged_copies_form_one_group(tmp_path: Path) -> None:
+    speech = read_clean("hans_speech.txt")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "farm_one.txt").write_text("农村工作会议讲话\n" + farm_damage(speech), encoding="utf-8")
+    mojibake = ("农村工作会议讲话\n" + speech).encode("gbk").decode("latin-1")
+    (root / "farm_two.txt").write_text(mojibake, encoding="utf-8")  # GBK read as Latin-1, saved as UTF-8
+    (root / "farm_three.txt").write_bytes(("在农村工作会议上的讲话\n" + speech.replace("，", ",")).encode("gb18030"))
+    (root / "other_one.txt").write_text(read_clean("hans_constitution.txt"), encoding="utf-8")
+    (root / "other_two.txt").write_text(read_clean("hant_speech.txt"), encoding="utf-8")
+    archive = str(tmp_path / "archive")
+    run_archiver("ingest", "-a", archive, str(root))
+    listed = {
+        d["source"]: d["near_duplicate_group"]
+        for d in map(json.loads, run_archiver("list", "-a", archive, "-f", "json").stdout.splitlines())
+    }
+    group = listed["farm_one.txt"]
+    assert group is not None
+    assert listed["farm_two.txt"] == group and listed["farm_three.txt"] == group
+    assert listed["other_one.txt"] is None and listed["other_two.txt"] is None
+    exported = tmp_path / "out.jsonl"
+    run_archiver("export", str(exported), "-a", archive)
+    groups = {
+        json.loads(line)["source"]: json.loads(line)["metadata"]["near_duplicate_group"] for line in exported.open()
+    }
+    assert groups["farm_two.txt"] == group
