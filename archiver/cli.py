@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ import typer
 
 from archiver import __version__, cli_archive
 from archiver.archive.store import Archive
+from archiver.cli_common import OutputFormat, ScriptOption
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, iter_inputs, read_input
 from archiver.inspect import inspect_bytes
@@ -32,18 +32,6 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ScriptOption(StrEnum):
-    auto = "auto"
-    hans = "hans"
-    hant = "hant"
-    keep = "keep"
 
 
 ScriptArg = Annotated[

@@ -17,6 +17,7 @@ from archiver.archive.ingest import ingest as ingest_inputs
 from archiver.archive.ingest import reprocess as reprocess_documents
 from archiver.archive.store import DEFAULT_ARCHIVE, ENV_ARCHIVE, Archive
 from archiver.archive.verify import verify as verify_archive
+from archiver.cli_common import OutputFormat, ScriptOption
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES
 
@@ -31,11 +32,6 @@ ArchiveArg = Annotated[
     ),
 ]
 DEFAULT_PATH = Path(DEFAULT_ARCHIVE)
-
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 class ExportFormat(StrEnum):
@@ -66,7 +62,9 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[str], typer.Argument(help="Files, directories (recursively) or - for stdin.")],
         archive: ArchiveArg = DEFAULT_PATH,
         workers: Annotated[int, typer.Option("--workers", "-w", help="Processes (default: all cores).", min=0)] = 0,
-        script: Annotated[str, typer.Option("--script", help="auto, hans, hant or keep (see 'clean').")] = "auto",
+        script: Annotated[ScriptOption, typer.Option("--script", help="auto, hans, hant or keep (see 'clean').")] = (
+            ScriptOption.auto
+        ),
         max_size: Annotated[int, typer.Option("--max-size", help="Skip files larger than this many bytes.")] = (
             DEFAULT_MAX_BYTES
         ),
@@ -79,13 +77,11 @@ def register(app: typer.Typer) -> None:
         version is made only when the raw bytes changed.  Ends with a summary:
         new, changed, unchanged, failed.  Exit status 1 when any input failed.
         """
-        if script not in ("auto", "hans", "hant", "keep"):
-            raise _fail(f"--script must be auto, hans, hant or keep, not {script!r}")
         with _open(archive, create=True) as store:
             summary = ingest_inputs(
                 store,
                 paths,
-                IngestOptions(script, max_size),
+                IngestOptions(script.value, max_size),
                 workers,
                 quiet,
                 _report_error,  # type: ignore[arg-type]
@@ -98,14 +94,14 @@ def register(app: typer.Typer) -> None:
     @app.command("list", rich_help_panel="Archive")
     def list_documents(
         archive: ArchiveArg = DEFAULT_PATH,
-        output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json (lines).")] = (
-            ListFormat.text
+        output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json (lines).")] = (
+            OutputFormat.text
         ),
     ) -> None:
         """List the documents: id, source, versions, near-duplicate group (~ID, or -), title."""
         with _open(archive) as store:
             for document in store.documents():
-                if output_format is ListFormat.json:
+                if output_format is OutputFormat.json:
                     sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
                 else:
                     group = document["near_duplicate_group"]
@@ -120,8 +116,8 @@ def register(app: typer.Typer) -> None:
         archive: ArchiveArg = DEFAULT_PATH,
         version: Annotated[int | None, typer.Option("--version", "-v", help="Version number, from 1.")] = None,
         raw: Annotated[bool, typer.Option("--raw", help="Write the original bytes exactly.")] = False,
-        output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text, or json metadata.")] = (
-            ListFormat.text
+        output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, or json metadata.")] = (
+            OutputFormat.text
         ),
     ) -> None:
         """Print a document's clean text (newest version by default)."""
@@ -132,7 +128,7 @@ def register(app: typer.Typer) -> None:
                 raise _fail(str(error)) from None
             if raw:
                 sys.stdout.buffer.write(store.blobs.get(found.raw_sha256))
-            elif output_format is ListFormat.json:
+            elif output_format is OutputFormat.json:
                 record = found.to_dict() | {"text": store.blobs.get(found.clean_sha256).decode("utf-8")}
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
@@ -142,8 +138,8 @@ def register(app: typer.Typer) -> None:
     def log(
         ident: Annotated[str, typer.Argument(metavar="ID", help="Document id or source path.")],
         archive: ArchiveArg = DEFAULT_PATH,
-        output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json (lines).")] = (
-            ListFormat.text
+        output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json (lines).")] = (
+            OutputFormat.text
         ),
     ) -> None:
         """A document's versions with their provenance, oldest first."""
@@ -153,7 +149,7 @@ def register(app: typer.Typer) -> None:
             except ArchiverError as error:
                 raise _fail(str(error)) from None
             for found in versions:
-                if output_format is ListFormat.json:
+                if output_format is OutputFormat.json:
                     sys.stdout.write(json.dumps(found.to_dict(), ensure_ascii=False) + "\n")
                     continue
                 fixes = ", ".join(f"{kind} {count}" for kind, count in found.record.get("fixes", {}).items())
@@ -195,12 +191,17 @@ def register(app: typer.Typer) -> None:
         idents: Annotated[list[str] | None, typer.Argument(metavar="[ID]...", help="Documents (default: all).")] = None,
         archive: ArchiveArg = DEFAULT_PATH,
         workers: Annotated[int, typer.Option("--workers", "-w", help="Processes (default: all cores).", min=0)] = 0,
+        script: Annotated[ScriptOption, typer.Option("--script", help="auto, hans, hant or keep (see 'clean').")] = (
+            ScriptOption.auto
+        ),
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     ) -> None:
         """Clean stored raws again with this pipeline; a new version only where the output changed."""
         with _open(archive) as store:
             try:
-                summary = reprocess_documents(store, idents or [], IngestOptions(), workers, quiet, _report_error)
+                summary = reprocess_documents(
+                    store, idents or [], IngestOptions(script.value), workers, quiet, _report_error
+                )
             except ArchiverError as error:
                 raise _fail(str(error)) from None
         if not quiet:
