@@ -18,7 +18,7 @@ from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, InputItem, iter_inputs, read_input
 from archiver.repair.script import ScriptChoice
 from archiver.sources import SourceDocument, expand, is_warc, site_of
-from archiver.structure.learned import BoilerplateCounter, LearnedBoilerplate, readable_text
+from archiver.structure.learned import BoilerplateCounter, LearnedBoilerplate, document_keys, readable_text
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -93,22 +93,29 @@ def clean_item(item: InputItem, options: CleanOptions) -> list[Outcome]:
     return outcomes
 
 
-def learn_boilerplate(items: list[InputItem], max_bytes: int) -> LearnedBoilerplate:
+def _line_keys(item: InputItem, max_bytes: int) -> list[tuple[str, dict[int, str]]]:
+    """Worker of the learning pass: each document's site and line keys."""
+    documents = guarded(item.source, lambda: read_documents(item, max_bytes))
+    if isinstance(documents, Outcome):
+        return []  # the cleaning pass reports it
+    found = []
+    for document in documents:
+        text = guarded(document.key, lambda data=document.data: readable_text(data))
+        if not isinstance(text, Outcome):
+            found.append((site_of(document.key, document.url), document_keys(text)))
+    return found
+
+
+def learn_boilerplate(items: list[InputItem], max_bytes: int, workers: int = 1) -> LearnedBoilerplate:
     """First pass over a directory or WARC: count each site's recurring lines.
 
     Standard input is left out: it can be read only once.
     """
     counter = BoilerplateCounter()
-    for item in items:
-        if item.path is None or item.error is not None:
-            continue
-        documents = guarded(item.source, lambda item=item: read_documents(item, max_bytes))
-        if isinstance(documents, Outcome):
-            continue  # the cleaning pass reports it
-        for document in documents:
-            text = guarded(document.key, lambda data=document.data: readable_text(data))
-            if not isinstance(text, Outcome):
-                counter.add(site_of(document.key, document.url), text)
+    readable = [item for item in items if item.path is not None and item.error is None]
+    for found in run_parallel(readable, functools.partial(_line_keys, max_bytes=max_bytes), workers):
+        for site, keys in found:
+            counter.add(site, keys)
     return counter.learned()
 
 
@@ -169,7 +176,7 @@ def process_inputs(
     items = list(iter_inputs(arguments))
     workers = workers or os.cpu_count() or 1
     if should_learn(arguments, items):
-        learned = learn_boilerplate(items, options.max_bytes)
+        learned = learn_boilerplate(items, options.max_bytes, workers)
         if options.learned:
             learned = options.learned.merged(learned)
         options = dataclasses.replace(options, learned=learned)

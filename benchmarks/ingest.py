@@ -3,14 +3,15 @@
 The baseline (chardet + ftfy.fix_text + OpenCC t2s) only cleans and stores nothing;
 `archiver ingest` cleans, compresses and stores raw and clean blobs and records
 versions.  Both run in this run on the same freshly generated farm corpus.  Peak
-memory is the summed resident size of archiver's whole process tree, sampled from
-/proc every 20 ms, for two corpus sizes: flat means it streams.
+memory is the proportional set size (PSS) summed over archiver's whole process tree,
+sampled from /proc every 20 ms, for two corpus sizes: flat means it streams.
 Usage: python benchmarks/ingest.py [--documents N]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -24,10 +25,19 @@ from corpus import build_corpus
 from throughput import baseline
 
 
-def tree_rss_mb(root_pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: shared pages (the forked workers share the models with
+    their parent) count once across the tree, not once per process as RSS does."""
+    with open(f"/proc/{pid}/smaps_rollup") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_memory_mb(root_pid: int) -> float:
+    """Memory of a process and all its descendants, in MB (Linux /proc, PSS)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -35,13 +45,13 @@ def tree_rss_mb(root_pid: int) -> float:
             with open(f"/proc/{entry}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry))
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        with contextlib.suppress(OSError):  # the process ended meanwhile
+            total += _pss_bytes(pid)
         stack.extend(children.get(pid, []))
     return total / 1e6
 
@@ -57,7 +67,7 @@ def run_ingest(corpus: Path, archive: Path) -> tuple[float, float]:
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
+            peak = max(peak, tree_memory_mb(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
@@ -84,7 +94,7 @@ def main() -> None:
             elapsed, peak = run_ingest(corpus, Path(tmp) / f"archive-{size}")
             print(
                 f"{size:6d} pages ({megabytes:5.1f} MB): baseline {base:6.2f} s, archiver ingest {elapsed:6.2f} s "
-                f"-> {base / elapsed:4.2f}x faster; ingest peak memory {peak:6.1f} MB (whole process tree)"
+                f"-> {base / elapsed:4.2f}x faster; ingest peak memory {peak:6.1f} MB (PSS, whole process tree)"
             )
 
 

@@ -172,7 +172,8 @@ def ingest(
 ) -> Summary:
     items = list(iter_inputs(arguments))
     if should_learn(arguments, items):
-        learned = archive.learned_boilerplate().merged(learn_boilerplate(items, options.max_bytes))
+        found = learn_boilerplate(items, options.max_bytes, workers or os.cpu_count() or 1)
+        learned = archive.learned_boilerplate().merged(found)
         archive.save_learned_boilerplate(learned)
         options = dataclasses.replace(options, learned=learned)
     elif options.learned is None:

@@ -39,19 +39,27 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
-def normalise(line: str) -> str:
+def _normalise_simplified(line: str) -> str:
     line = _PINYIN_RE.sub("", line)
     line = unicodedata.normalize("NFKC", line)
-    line = _DIGITS_RE.sub("0", _SPACE_RE.sub("", line))
-    return _t2s().convert(line).lower()
+    return _DIGITS_RE.sub("0", _SPACE_RE.sub("", line)).lower()
+
+
+def normalise(line: str) -> str:
+    return _normalise_simplified(_t2s().convert(line))
+
+
+def _key_of(normal: str) -> int | None:
+    if not MIN_LINE_LENGTH <= len(normal) <= MAX_LINE_LENGTH:
+        return None
+    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def line_key(line: str) -> int | None:
     """A 64-bit hash of the normalised line, or None for lines too short or long to judge."""
-    normal = normalise(line)
-    if not MIN_LINE_LENGTH <= len(normal) <= MAX_LINE_LENGTH:
-        return None
-    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "big")
+    if len(line) > MAX_LINE_LENGTH * 2:
+        return None  # cannot shrink into range: skip the conversion
+    return _key_of(normalise(line))
 
 
 def readable_text(data: bytes) -> str:
@@ -61,6 +69,20 @@ def readable_text(data: bytes) -> str:
 
     text = decode_bytes(data).text
     return "\n".join(visible_lines(text)) if looks_like_html(data) else text
+
+
+def document_keys(text: str) -> dict[int, str]:
+    """Each distinct judgeable line of a document by its key; one OpenCC call per page."""
+    lines = [line.strip() for line in text.splitlines()]
+    simplified = _t2s().convert("\n".join(lines)).split("\n")
+    if len(simplified) != len(lines):
+        simplified = lines
+    keys: dict[int, str] = {}
+    for line, simple in zip(lines, simplified, strict=True):
+        key = _key_of(_normalise_simplified(simple))
+        if key is not None:
+            keys.setdefault(key, line)
+    return keys
 
 
 def threshold(documents: int) -> int:
@@ -75,13 +97,9 @@ class BoilerplateCounter:
         self.documents: Counter[str] = Counter()
         self.examples: dict[tuple[str, int], str] = {}
 
-    def add(self, site: str, text: str) -> None:
+    def add(self, site: str, keys: dict[int, str]) -> None:
+        """Count one document's distinct line keys (see ``document_keys``)."""
         self.documents[site] += 1
-        keys = {}
-        for line in text.splitlines():
-            key = line_key(line)
-            if key is not None:
-                keys.setdefault(key, line.strip())
         self.lines[site].update(keys.keys())
         for key, line in keys.items():
             self.examples.setdefault((site, key), line)
@@ -107,7 +125,8 @@ class LearnedBoilerplate:
         return any(self.lines.values())
 
     def matcher(self, site: str | None):  # type: ignore[no-untyped-def]
-        """A predicate for one site's lines; every site's when the site is unknown."""
+        """A predicate on lines already in simplified characters, for one site's learned
+        lines (every site's when the site is unknown)."""
         if site is not None and site in self.lines:
             keys = set(self.lines[site])
         elif site is None:
@@ -116,7 +135,7 @@ class LearnedBoilerplate:
             return None
         if not keys:
             return None
-        return lambda line: line_key(line) in keys
+        return lambda simplified_line: _key_of(_normalise_simplified(simplified_line)) in keys
 
     def merged(self, other: LearnedBoilerplate) -> LearnedBoilerplate:
         """These lines and ``other``'s, the newer count winning."""

@@ -86,11 +86,9 @@ def parse_date(text: str) -> str | None:
 
 
 def _classify(line: str, in_header: bool) -> str | None:
-    """The chrome rule a line matches; traditional pages are matched in simplified."""
+    """The chrome rule a line (already in simplified characters) matches."""
     if len(line) > CHROME_MAX_LENGTH:
         return None  # chrome is short; a long line is a paragraph
-    if not line.isascii():
-        line = to_simplified_chars(line)
     if is_truncation_notice(line):
         return "truncation"
     if in_header and len(line) <= BYLINE_MAX_LENGTH and _BYLINE_RE.fullmatch(line):
@@ -114,7 +112,19 @@ def _looks_like_title(line: str) -> bool:
 
 def classify_chrome(line: str) -> str:
     """Why a line the HTML extractor left out is chrome: a rule's reason, or 'page'."""
-    return _classify(line, in_header=True) or "page"
+    return _classify(to_simplified_chars(line), in_header=True) or "page"
+
+
+def _simplified_lines(lines: list[str]) -> list[str]:
+    """The short lines (chrome candidates) in simplified characters, in one OpenCC call,
+    so traditional pages match the rules; long lines are left as they are."""
+    short = [index for index, line in enumerate(lines) if len(line) <= CHROME_MAX_LENGTH and not line.isascii()]
+    converted = to_simplified_chars("\n".join(lines[index] for index in short)).split("\n")
+    result = list(lines)
+    if len(converted) == len(short):
+        for index, simple in zip(short, converted, strict=True):
+            result[index] = simple
+    return result
 
 
 def extract_structure(
@@ -123,7 +133,8 @@ def extract_structure(
     url: str | None = None,
     title: str | None = None,
 ) -> Structure:
-    """Split ``text``; ``learned`` says whether a line is boilerplate its site repeats.
+    """Split ``text``; ``learned`` says whether a line (given in simplified characters)
+    is boilerplate its site repeats.
 
     ``title`` is given for HTML pages, whose title comes from the page itself.
     """
@@ -133,12 +144,13 @@ def extract_structure(
     if title is None and lines and _looks_like_title(lines[0][1]):
         structure.title = lines.pop(0)[1]
     in_related = False
-    for position, (number, line) in enumerate(lines):
+    simplified = _simplified_lines([line for _, line in lines])
+    for position, ((number, line), simple) in enumerate(zip(lines, simplified, strict=True)):
         in_header = position < HEADER_ZONE_LINES and not structure.paragraphs
-        reason = _classify(line, in_header)
+        reason = _classify(simple, in_header)
         if reason is None and in_related and len(line) <= MAX_TITLE_LENGTH:
             reason = "related"  # the link titles under a 相关推荐 heading
-        if reason is None and learned is not None and learned(line):
+        if reason is None and learned is not None and learned(simple):
             reason = "learned"
         if reason is None:
             in_related = False

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from farm import read_clean
 
-from archiver.structure.learned import BoilerplateCounter, threshold
+from archiver.structure.learned import BoilerplateCounter, document_keys, threshold
 from archiver.structure.lines import classify_chrome
 from tests.test_cli import archiver
 
@@ -80,7 +80,7 @@ def test_threshold_grows_with_the_site() -> None:
     counter = BoilerplateCounter()
     words = "甲乙丙丁戊己庚辛壬癸"
     for index in range(10):
-        counter.add("site", f"页眉\n正文{words[index]}的一段不同内容\n本站页脚文字")
+        counter.add("site", document_keys(f"页眉\n正文{words[index]}的一段不同内容\n本站页脚文字"))
     learned = counter.learned()
     matcher = learned.matcher("site")
     assert matcher("本站页脚文字") and not matcher("正文丙的一段不同内容")
