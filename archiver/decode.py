@@ -124,9 +124,10 @@ def decode_bytes(data: bytes) -> Decoded:
     guess, guess_confidence = _chardet_guess(data)
     candidates = ([guess] if guess else []) + list(CJK_CANDIDATES) + list(FALLBACK_CANDIDATES)
     best = _best_reading(data, candidates)
-    if best is not None and get_model().mean_cost(best[0][:4000]) > MOJIBAKE_MEAN_COST:
+    best_cost = get_model().mean_cost(best[0][:4000]) if best is not None else 0.0
+    if best is not None and best_cost > MOJIBAKE_MEAN_COST:
         by_line = _decode_lines(data)
-        if get_model().mean_cost(by_line.text[:4000]) < get_model().mean_cost(best[0][:4000]):
+        if get_model().mean_cost(by_line.text[:4000]) < best_cost:
             return by_line
     if best is not None:
         text, encoding, margin = best

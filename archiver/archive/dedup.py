@@ -16,6 +16,8 @@ import zlib
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from archiver.convert import opencc_converter
+
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch 2's hashing; signatures are stored as uint32
 SHINGLE = 5
@@ -23,16 +25,9 @@ SIMILARITY = 0.6  # estimated Jaccard of 5-grams above which two documents are o
 _KEEP_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]+")
 
 
-@functools.cache
-def _t2s():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def signature(text: str) -> bytes | None:
     """The MinHash of a text's character 5-grams, or None for texts too short to compare."""
-    normal = _t2s().convert("".join(_KEEP_RE.findall(text))).lower()
+    normal = opencc_converter("t2s").convert("".join(_KEEP_RE.findall(text))).lower()
     if len(normal) < SHINGLE * 4:
         return None
     shingles = {normal[i : i + SHINGLE].encode("utf-8") for i in range(len(normal) - SHINGLE + 1)}

@@ -40,6 +40,7 @@ from archiver.sources import SourceDocument
 from archiver.structure.learned import LearnedBoilerplate
 
 BATCH = 64  # entries per write transaction
+PROGRESS_LABELS = {"ingest": "ingesting", "reprocess": "reprocessing"}
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,24 @@ def _record(
     return summary
 
 
+def _run(
+    archive: Archive,
+    tasks: list[Any],
+    work: Callable[[Any], list[Prepared]],
+    reason: str,
+    workers: int,
+    quiet: bool,
+    on_error: Callable[[str, str], None],
+) -> Summary:
+    """Clean ``tasks`` in workers, record the versions, and regroup near duplicates."""
+    prepared = run_parallel(tasks, work, workers or os.cpu_count() or 1)
+    progress = with_progress(prepared, len(tasks), PROGRESS_LABELS[reason], quiet)
+    summary = _record(archive, progress, reason, on_error)
+    if summary.counts["new"] or summary.counts["changed"]:
+        archive.update_near_duplicates()
+    return summary
+
+
 def ingest(
     archive: Archive,
     arguments: list[str],
@@ -179,11 +198,7 @@ def ingest(
     elif options.learned is None:
         options = dataclasses.replace(options, learned=archive.learned_boilerplate())
     work = functools.partial(prepare_input, root=archive.root, options=options)
-    prepared = run_parallel(items, work, workers or os.cpu_count() or 1)
-    summary = _record(archive, with_progress(prepared, len(items), "ingesting", quiet), "ingest", on_error)
-    if summary.counts["new"] or summary.counts["changed"]:
-        archive.update_near_duplicates()
-    return summary
+    return _run(archive, items, work, "ingest", workers, quiet, on_error)
 
 
 def reprocess(
@@ -203,8 +218,4 @@ def reprocess(
     if options.learned is None:
         options = dataclasses.replace(options, learned=archive.learned_boilerplate())
     work = functools.partial(reprocess_document, root=archive.root, options=options)
-    prepared = run_parallel(tasks, work, workers or os.cpu_count() or 1)
-    summary = _record(archive, with_progress(prepared, len(tasks), "reprocessing", quiet), "reprocess", on_error)
-    if summary.counts["changed"]:
-        archive.update_near_duplicates()
-    return summary
+    return _run(archive, tasks, work, "reprocess", workers, quiet, on_error)

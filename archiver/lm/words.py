@@ -11,8 +11,7 @@ import functools
 import math
 import os
 
-import opencc
-
+from archiver.convert import opencc_converter
 from archiver.lm.model import SCALE, get_model, is_han
 
 MAX_WORD_LENGTH = 6
@@ -24,7 +23,7 @@ class WordModel:
     def __init__(self) -> None:
         self._char_model = get_model()
         self._costs = self._char_model.word_costs
-        self._t2s = opencc.OpenCC("t2s")
+        self._t2s = opencc_converter("t2s")
 
     def word_cost(self, word: str) -> float | None:
         cost = self._costs.get(word)
@@ -100,7 +99,7 @@ class WordModel:
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process, kept for its life
     def _window_costs(self, text: str, index: int, options: str, to_simplified: bool) -> tuple[tuple[str, float], ...]:
-        start, end = 0, len(text)
+        start, end = 0, len(text)  # the window is the whole text here
         if to_simplified:
             # The dictionary is simplified: judge 中華 as 中华.  OpenCC's t2s keeps the
             # length for single characters, and a window that changes length is left as is.

@@ -14,8 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-import opencc
-
+from archiver.convert import opencc_converter
 from archiver.fixes import Fix, diff_fixes
 from archiver.lm import get_model
 from archiver.lm.words import get_word_model
@@ -39,11 +38,6 @@ class ScriptReport:
     script: Script
     hans_chars: int
     hant_chars: int
-
-
-@functools.cache
-def _converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
 
 
 def detect_script(text: str) -> ScriptReport:
@@ -83,7 +77,7 @@ def _settle_ambiguous(original: str, converted: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    return _settle_ambiguous(text, _converter("t2s").convert(text))
+    return _settle_ambiguous(text, opencc_converter("t2s").convert(text))
 
 
 def convert_script(text: str, choice: ScriptChoice = "auto") -> tuple[str, list[Fix], ScriptReport]:
@@ -91,7 +85,7 @@ def convert_script(text: str, choice: ScriptChoice = "auto") -> tuple[str, list[
     if choice == "keep" or report.script == "none":
         return text, [], report
     if choice == "hant":
-        converted = _converter("s2t").convert(text) if report.script != "hant" else text
+        converted = opencc_converter("s2t").convert(text) if report.script != "hant" else text
     elif choice == "hans" or report.script == "mixed":
         converted = to_simplified(text) if report.script != "hans" or choice == "hans" else text
     else:

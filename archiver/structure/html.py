@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from archiver.decode import normalize_encoding
+from archiver.structure.lines import MAX_TITLE_LENGTH
 
 _HTML_START_RE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -124,7 +125,6 @@ def _has_title_element(text: str) -> bool:
 
 
 _SITE_SEPARATOR_RE = re.compile(r"\s*(?:_|\||｜|-{1,2}|–|—|::)\s*")
-MAX_TITLE_LENGTH = 80
 
 
 def page_title(title: str, body: str, page_title: str | None) -> tuple[str | None, str]:

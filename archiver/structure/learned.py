@@ -14,13 +14,14 @@ dropped, digits folded (阅读:123次 and 阅读:98次 are one line), spaces rem
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+
+from archiver.convert import opencc_converter
 
 MIN_DOCUMENTS = 4  # a line must recur in at least this many pages of a site...
 MIN_SHARE = 0.1  # ...and in this share of them
@@ -32,13 +33,6 @@ _SPACE_RE = re.compile(r"\s+")
 _DIGITS_RE = re.compile(r"\d+")
 
 
-@functools.cache
-def _t2s():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _normalise_simplified(line: str) -> str:
     line = _PINYIN_RE.sub("", line)
     line = unicodedata.normalize("NFKC", line)
@@ -46,7 +40,7 @@ def _normalise_simplified(line: str) -> str:
 
 
 def normalise(line: str) -> str:
-    return _normalise_simplified(_t2s().convert(line))
+    return _normalise_simplified(opencc_converter("t2s").convert(line))
 
 
 def _key_of(normal: str) -> int | None:
@@ -74,7 +68,7 @@ def readable_text(data: bytes) -> str:
 def document_keys(text: str) -> dict[int, str]:
     """Each distinct judgeable line of a document by its key; one OpenCC call per page."""
     lines = [line.strip() for line in text.splitlines()]
-    simplified = _t2s().convert("\n".join(lines)).split("\n")
+    simplified = opencc_converter("t2s").convert("\n".join(lines)).split("\n")
     if len(simplified) != len(lines):
         simplified = lines
     keys: dict[int, str] = {}

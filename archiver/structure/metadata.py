@@ -7,9 +7,10 @@ chrome is written in, the same on every farm; they are not phrases of any one pa
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
+
+from archiver.convert import opencc_converter
 
 AUTHOR_LABELS = "作者|撰稿|撰文|文|记者|本报记者|通讯员|编辑|责任编辑|责编"
 SOURCE_LABELS = "来源|出处|文章来源|稿件来源|转自|转载自"
@@ -83,16 +84,9 @@ def parse_chinese_date(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-@functools.cache
-def _t2s():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def to_simplified_chars(text: str) -> str:
     """OpenCC t2s when it keeps the length (it does for single characters), else as is."""
-    simplified = _t2s().convert(text)
+    simplified = opencc_converter("t2s").convert(text)
     return simplified if len(simplified) == len(text) else text
 
 
