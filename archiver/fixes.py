@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from typing import overload
 
 
 @dataclass(slots=True)
@@ -24,7 +25,84 @@ class Fix:
         return asdict(self)
 
 
+class Fixes(Sequence[Fix]):
+    """What steps did, in order, with the ``Fix`` records built only when read.
+
+    A farm page takes thousands of fixes and a bulk run prints only their counts, so a
+    step may add a batch as (kind, count, builder): counting is free, and the records
+    appear the first time anyone iterates, indexes or explains.
+    """
+
+    __slots__ = ("_batches", "_built")
+
+    def __init__(self, fixes: Iterable[Fix] = ()) -> None:
+        self._batches: list[tuple[str | None, int, Callable[[], list[Fix]]]] = []
+        self._built: list[Fix] | None = None
+        fixes = list(fixes)
+        if fixes:
+            self.add_built(fixes)
+
+    def add_built(self, fixes: list[Fix]) -> None:
+        if fixes:
+            self._batches.append((None, len(fixes), lambda: fixes))
+            self._built = None
+
+    def add_lazy(self, kind: str, count: int, build: Callable[[], list[Fix]]) -> None:
+        """A batch of ``count`` fixes of one ``kind``; ``build`` must return exactly them."""
+        if count:
+            self._batches.append((kind, count, build))
+            self._built = None
+
+    def extend(self, other: Iterable[Fix]) -> None:
+        if isinstance(other, Fixes):
+            self._batches.extend(other._batches)
+            self._built = None
+        else:
+            self.add_built(list(other))
+
+    def counts(self) -> dict[str, int]:
+        """Kind → number of fixes, without building the records of lazy batches."""
+        totals: Counter[str] = Counter()
+        for kind, count, build in self._batches:
+            if kind is None:
+                totals.update(fix.kind for fix in build())
+            else:
+                totals[kind] += count
+        return dict(totals)
+
+    def _records(self) -> list[Fix]:
+        if self._built is None:
+            self._built = [fix for _, _, build in self._batches for fix in build()]
+        return self._built
+
+    def __len__(self) -> int:
+        return sum(count for _, count, _ in self._batches)
+
+    def __bool__(self) -> bool:
+        return bool(self._batches)
+
+    @overload
+    def __getitem__(self, index: int) -> Fix: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Fix]: ...
+    def __getitem__(self, index: int | slice) -> Fix | list[Fix]:
+        return self._records()[index]
+
+    def __iter__(self) -> Iterator[Fix]:
+        return iter(self._records())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self._records() == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Fixes({self._records()!r})"
+
+
 def count_by_kind(fixes: Iterable[Fix]) -> dict[str, int]:
+    if isinstance(fixes, Fixes):
+        return fixes.counts()
     return dict(Counter(fix.kind for fix in fixes))
 
 
@@ -53,14 +131,49 @@ def diff_fixes(kind: str, before: str, after: str, offset: int = 0, detail: str 
     ]
 
 
-def _aligned_fixes(kind: str, before: str, after: str, offset: int, detail: str) -> list[Fix]:
-    """Runs of differing code points, found by numpy: a farm page changes thousands."""
+def lazy_diff(kind: str, before: str, after: str, offset: int = 0, detail: str = "") -> Fixes:
+    """``diff_fixes`` as a lazy batch.  Same-length rewrites are counted exactly by
+    numpy now; other diffs are rare and small, so they are counted by building them."""
+    fixes = Fixes()
+    if before == after:
+        return fixes
+    if len(before) == len(after):
+        edges = _changed_edges(before, after)
+        fixes.add_lazy(kind, len(edges) // 2, lambda: _aligned_fixes(kind, before, after, offset, detail, edges))
+    else:
+        fixes.add_built(diff_fixes(kind, before, after, offset, detail))
+    return fixes
+
+
+def lazy_char_diff(kind: str, before: str, after: str, detail: str = "") -> Fixes:
+    """One lazy fix per changed character of a same-length rewrite (each mark restored)."""
+    import numpy as np
+
+    fixes = Fixes()
+    old = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
+    new = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)
+    positions: list[int] = np.flatnonzero(old != new).tolist()
+    fixes.add_lazy(kind, len(positions), lambda: [Fix(kind, before[i], after[i], i, detail) for i in positions])
+    return fixes
+
+
+def _changed_edges(before: str, after: str) -> list[int]:
+    """Start and end offsets of the runs of differing code points, found by numpy."""
     import numpy as np
 
     old = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
     new = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)
     changed = np.concatenate(([False], old != new, [False]))
-    edges = np.flatnonzero(changed[1:] != changed[:-1]).tolist()
+    edges: list[int] = np.flatnonzero(changed[1:] != changed[:-1]).tolist()
+    return edges
+
+
+def _aligned_fixes(
+    kind: str, before: str, after: str, offset: int, detail: str, edges: list[int] | None = None
+) -> list[Fix]:
+    """Runs of differing code points: a farm page changes thousands."""
+    if edges is None:
+        edges = _changed_edges(before, after)
     return [
         Fix(kind, before[start:end], after[start:end], offset + start, detail)
         for start, end in zip(edges[::2], edges[1::2], strict=True)

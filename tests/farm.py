@@ -99,14 +99,27 @@ FARM_SOURCES = ("hans_speech.txt", "hans_constitution.txt", "hans_zhe.txt")
 SEED = Path(__file__).parent.parent / "samples" / "000_61d1a242538ca415.txt"
 
 
+def corpus_sentences() -> list[str]:
+    """Every sentence of the clean simplified sources, the seed's speech included."""
+    import re
+
+    text = "\n".join(read_clean(name) for name in (*FARM_SOURCES, "hans_seed_speech.txt"))
+    return [s for s in re.findall(r"[^。！？\n]+[。！？]”?|[^。！？\n]+$", text, re.M) if len(s) > 4]
+
+
 def build_farm_corpus(directory: Path, documents: int, seed: int = 7) -> list[Path]:
     """Write ``documents`` farm pages of 2-12 KB each, as a scraped dump would hold them:
-    fresh clean paragraphs damaged the seed's way under a farm header; every tenth page
-    is the real seed."""
+    fresh paragraphs of clean sentences in random order, damaged the seed's way under a
+    farm header; every tenth page is the real seed.
+
+    Sentences, not whole paragraphs, are drawn, so pages share sentences as copies of
+    one speech do, but almost no line repeats: a corpus of a few paragraphs drawn over
+    and over would let any per-line cost hide behind the same few lines.
+    """
     import random
 
     rng = random.Random(seed)
-    paragraphs = [line for name in FARM_SOURCES for line in read_clean(name).splitlines() if len(line) > 10]
+    sentences = corpus_sentences()
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for index in range(documents):
@@ -114,8 +127,8 @@ def build_farm_corpus(directory: Path, documents: int, seed: int = 7) -> list[Pa
         if index % 10 == 0:
             path.write_bytes(SEED.read_bytes())
         else:
-            body = "\n".join(rng.choice(paragraphs) for _ in range(rng.randint(4, 24)))
+            paragraphs = ["".join(rng.sample(sentences, rng.randint(1, 4))) for _ in range(rng.randint(3, 14))]
             header = f"第{index}篇讲话\n时间:2022-10-{1 + index % 28:02d} 09:46:00\n"
-            path.write_text(header + farm_damage(body), encoding="utf-8")
+            path.write_text(header + farm_damage("\n".join(paragraphs)), encoding="utf-8")
         paths.append(path)
     return paths

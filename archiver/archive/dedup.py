@@ -12,11 +12,17 @@ from __future__ import annotations
 import functools
 import re
 import zlib
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from archiver.convert import opencc_converter
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where it is used: its package pulls in scipy, half a second
+# that every `archiver` command would otherwise pay at start-up.
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch 2's hashing; signatures are stored as uint32
@@ -31,6 +37,8 @@ def signature(text: str) -> bytes | None:
     if len(normal) < SHINGLE * 4:
         return None
     shingles = {normal[i : i + SHINGLE].encode("utf-8") for i in range(len(normal) - SHINGLE + 1)}
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_permutations())
     minhash.update_batch(list(shingles))
     return minhash.hashvalues.astype(np.uint32).tobytes()
@@ -39,16 +47,22 @@ def signature(text: str) -> bytes | None:
 @functools.cache
 def _permutations():  # type: ignore[no-untyped-def]
     """Drawn once: datasketch would draw them again for every signature."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def _minhash(blob: bytes) -> MinHash:
+    from datasketch import MinHash
+
     hashvalues = np.frombuffer(blob, dtype=np.uint32)
     return MinHash(num_perm=NUM_PERM, hashvalues=hashvalues, scheme=SCHEME, permutations=_permutations())
 
 
 def group(signatures: dict[int, bytes]) -> dict[int, int]:
     """Document id → group id (its group's smallest id), for documents with a near twin."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
     hashes = {document_id: _minhash(blob) for document_id, blob in signatures.items()}
     for document_id, minhash in hashes.items():

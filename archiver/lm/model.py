@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import marshal
 from pathlib import Path
+from typing import Any
 
 MODEL_PATH = Path(__file__).parent / "data" / "zh_chars.marshal.zst"
 SCALE = 4  # costs are stored as round(nats * SCALE) in a byte
@@ -22,6 +23,7 @@ FULL_WIDTH_LATIN_COST = 10.0
 ODD_CHAR_COST = 12.0  # Latin-1 symbols, accented letters, box drawing: mojibake material
 BROKEN_CHAR_COST = 25.0  # U+FFFD, private use, controls
 MEMO_LIMIT = 500_000  # pairs remembered before the memo starts over
+SCRIPT_TABLE_SIZE = 0x32000  # past the CJK extension planes
 
 
 def is_han(char: str) -> bool:
@@ -67,16 +69,18 @@ class CharModel:
         self.hant_only: frozenset[str] = frozenset(payload["hant_only"])
         self.ambiguous_t2s: dict[str, str] = payload["ambiguous_t2s"]
         self.word_costs: dict[str, int] = payload["words"]  # quantised like the bigrams
-        self._memo: dict[tuple[str | None, str], float] = {}
+        # Public so the beam search can probe it inline: a method call per probe was a
+        # fifth of its time.  Read-only outside this class.
+        self.memo: dict[tuple[str | None, str], float] = {}
 
     def char_cost(self, prev: str | None, char: str) -> float:
         """Cost of ``char`` following ``prev`` (None at a boundary), memoised."""
         key = (prev, char)
-        cost = self._memo.get(key)
+        cost = self.memo.get(key)
         if cost is None:
-            if len(self._memo) > MEMO_LIMIT:
-                self._memo.clear()
-            cost = self._memo[key] = self._char_cost(prev, char)
+            if len(self.memo) > MEMO_LIMIT:
+                self.memo.clear()
+            cost = self.memo[key] = self._char_cost(prev, char)
         return cost
 
     def _char_cost(self, prev: str | None, char: str) -> float:
@@ -110,6 +114,28 @@ class CharModel:
 
     def knows(self, char: str) -> bool:
         return char in self._unigram
+
+    @functools.cached_property
+    def script_table(self) -> Any:
+        """numpy uint8 per code point below SCRIPT_TABLE_SIZE: 1 simplified-only,
+        2 traditional-only, 0 neither.  Counting a page's scripts is then one
+        vectorised lookup instead of a Python loop over thousands of characters."""
+        import numpy as np
+
+        table = np.zeros(SCRIPT_TABLE_SIZE, dtype=np.uint8)
+        for value, chars in ((1, self.hans_only), (2, self.hant_only)):
+            codes = [ord(char) for char in chars if ord(char) < SCRIPT_TABLE_SIZE]
+            table[codes] = value
+        return table
+
+    def script_counts(self, text: str) -> tuple[int, int]:
+        """(simplified-only, traditional-only) characters in ``text``."""
+        import numpy as np
+
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        codes = codes[codes < SCRIPT_TABLE_SIZE]
+        counts = np.bincount(self.script_table[codes], minlength=3)
+        return int(counts[1]), int(counts[2])
 
 
 @functools.cache

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from archiver.fixes import Fix
+from archiver.fixes import Fix, Fixes
 from archiver.repair.latin import fix_latin_mojibake
 from archiver.repair.misaligned import repair_misaligned
 from archiver.repair.mojibake import find_unrecoverable, repair_mojibake
@@ -13,14 +13,14 @@ from archiver.repair.pinyin import remove_pinyin
 from archiver.repair.punctuation import restore_punctuation
 from archiver.repair.script import ScriptChoice, ScriptReport, convert_script, detect_script
 
-Step = Callable[[str], tuple[str, list[Fix]]]
+Step = Callable[[str], tuple[str, Sequence[Fix]]]
 STEP_ORDER: tuple[str, ...] = ("cjk_mojibake", "latin_mojibake", "misaligned", "pinyin", "script", "punctuation")
 
 
 @dataclass
 class PipelineResult:
     text: str
-    fixes: list[Fix] = field(default_factory=list)
+    fixes: Fixes = field(default_factory=Fixes)
     script: ScriptReport | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -43,8 +43,8 @@ def run_pipeline(text: str, script: ScriptChoice = "auto", punctuation: bool = T
     result.fixes.extend(fixes)
     if punctuation:
         apply(restore_punctuation)
-    lost = sum(fix.after.count("\ufffd") for fix in result.fixes if fix.kind in ("misaligned", "cjk_mojibake"))
-    if lost:
+    # Every U+FFFD left stands for bytes lost before or during the damage.
+    if lost := result.text.count("\ufffd"):
         result.warnings.append(f"{lost} character(s) whose bytes were lost could not be recovered (left as U+FFFD)")
     result.warnings.extend(find_unrecoverable(result.text))
     if result.script is None:
@@ -52,7 +52,7 @@ def run_pipeline(text: str, script: ScriptChoice = "auto", punctuation: bool = T
     return result
 
 
-def fix_and_explain(text: str, script: ScriptChoice = "auto") -> tuple[str, list[Fix]]:
+def fix_and_explain(text: str, script: ScriptChoice = "auto") -> tuple[str, Fixes]:
     """Repair ``text`` and say how, like ``ftfy.fix_and_explain``."""
     result = run_pipeline(text, script)
     return result.text, result.fixes

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 from archiver.convert import opencc_converter
-from archiver.fixes import Fix, diff_fixes
+from archiver.fixes import Fixes, lazy_diff
 from archiver.lm import get_model
 from archiver.lm.words import get_word_model
 
@@ -41,10 +40,7 @@ class ScriptReport:
 
 
 def detect_script(text: str) -> ScriptReport:
-    model = get_model()
-    counts = Counter(text)  # one C-level pass; the sets are then probed per distinct character
-    hans = sum(n for char, n in counts.items() if char in model.hans_only)
-    hant = sum(n for char, n in counts.items() if char in model.hant_only)
+    hans, hant = get_model().script_counts(text)
     if hans == 0 and hant == 0:
         return ScriptReport("none", 0, 0)
     if hant > hans and hans >= MIXED_MINORITY_MIN and hans / (hans + hant) >= MIXED_SHARE_IN_TRADITIONAL:
@@ -80,20 +76,20 @@ def to_simplified(text: str) -> str:
     return _settle_ambiguous(text, opencc_converter("t2s").convert(text))
 
 
-def convert_script(text: str, choice: ScriptChoice = "auto") -> tuple[str, list[Fix], ScriptReport]:
+def convert_script(text: str, choice: ScriptChoice = "auto") -> tuple[str, Fixes, ScriptReport]:
     report = detect_script(text)
     if choice == "keep" or report.script == "none":
-        return text, [], report
+        return text, Fixes(), report
     if choice == "hant":
         converted = opencc_converter("s2t").convert(text) if report.script != "hant" else text
     elif choice == "hans" or report.script == "mixed":
         converted = to_simplified(text) if report.script != "hans" or choice == "hans" else text
     else:
-        return text, [], report
+        return text, Fixes(), report
     if converted == text:
-        return text, [], report
+        return text, Fixes(), report
     return (
         converted,
-        diff_fixes(KIND, text, converted, detail=f"{report.script} → {choice if choice != 'auto' else 'hans'}"),
+        lazy_diff(KIND, text, converted, detail=f"{report.script} → {choice if choice != 'auto' else 'hans'}"),
         report,
     )

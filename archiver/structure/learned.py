@@ -28,8 +28,12 @@ MIN_SHARE = 0.1  # ...and in this share of them
 MIN_SITE_DOCUMENTS = 8  # sites with fewer pages teach nothing
 MIN_LINE_LENGTH = 4
 MAX_LINE_LENGTH = 150  # chrome is short; a long paragraph repeated is duplicated content, not chrome
+# A repaired line has no pinyin left to drop, so normalising cannot shrink one this long
+# into range short of a run of hundreds of digits or spaces: paragraphs skip the hashing.
+MAX_MATCH_LENGTH = MAX_LINE_LENGTH * 4
 _PINYIN_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 _SPACE_RE = re.compile(r"\s+")
+_LINE_SPACE_RE = re.compile(r"[^\S\n]+")
 _DIGITS_RE = re.compile(r"\d+")
 
 
@@ -66,14 +70,23 @@ def readable_text(data: bytes) -> str:
 
 
 def document_keys(text: str) -> dict[int, str]:
-    """Each distinct judgeable line of a document by its key; one OpenCC call per page."""
+    """Each distinct judgeable line of a document by its key.
+
+    The page is converted and normalised as one string (every step is line-local), so
+    a page costs one OpenCC call and a few regex passes, not a few per line.
+    """
     lines = [line.strip() for line in text.splitlines()]
-    simplified = opencc_converter("t2s").convert("\n".join(lines)).split("\n")
-    if len(simplified) != len(lines):
-        simplified = lines
+    joined = "\n".join(lines)
+    simplified = _PINYIN_RE.sub("", opencc_converter("t2s").convert(joined))
+    normal = _LINE_SPACE_RE.sub("", unicodedata.normalize("NFKC", simplified))
+    normal_lines = _DIGITS_RE.sub("0", normal).lower().split("\n")
+    if len(normal_lines) != len(lines):
+        normal_lines = [_normalise_simplified(line) for line in opencc_converter("t2s").convert(joined).split("\n")]
     keys: dict[int, str] = {}
-    for line, simple in zip(lines, simplified, strict=True):
-        key = _key_of(_normalise_simplified(simple))
+    if len(normal_lines) != len(lines):
+        return keys
+    for line, normal_line in zip(lines, normal_lines, strict=True):
+        key = _key_of(normal_line)
         if key is not None:
             keys.setdefault(key, line)
     return keys
@@ -90,9 +103,19 @@ class BoilerplateCounter:
         self.lines: dict[str, Counter[int]] = defaultdict(Counter)
         self.documents: Counter[str] = Counter()
         self.examples: dict[tuple[str, int], str] = {}
+        self._fingerprints: dict[str, set[int]] = defaultdict(set)
 
     def add(self, site: str, keys: dict[int, str]) -> None:
-        """Count one document's distinct line keys (see ``document_keys``)."""
+        """Count one document's distinct line keys (see ``document_keys``).
+
+        A page whose lines are all those of a page already counted is the same page
+        scraped twice, not a second witness: two hundred copies of one speech would
+        otherwise make its title and headings look like the site's chrome.
+        """
+        fingerprint = hash(frozenset(keys))
+        if fingerprint in self._fingerprints[site]:
+            return
+        self._fingerprints[site].add(fingerprint)
         self.documents[site] += 1
         self.lines[site].update(keys.keys())
         for key, line in keys.items():
@@ -129,7 +152,9 @@ class LearnedBoilerplate:
             return None
         if not keys:
             return None
-        return lambda simplified_line: _key_of(_normalise_simplified(simplified_line)) in keys
+        return lambda simplified_line: (
+            len(simplified_line) <= MAX_MATCH_LENGTH and _key_of(_normalise_simplified(simplified_line)) in keys
+        )
 
     def merged(self, other: LearnedBoilerplate) -> LearnedBoilerplate:
         """These lines and ``other``'s, the newer count winning."""

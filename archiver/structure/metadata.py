@@ -112,18 +112,24 @@ def find_source(lines: list[str]) -> str | None:
 
 def is_truncation_notice(line: str) -> bool:
     """The whole line is a notice that the text was cut (未完… / 全文约N字…)."""
+    if "未完" not in line and "全文" not in line:
+        return False  # the pattern's optional prefix makes re scan slowly; this is exact
     stripped = _TRUNCATION_RE.sub("", line).strip(" 。.，,…")
     return bool(_TRUNCATION_RE.search(line)) and not stripped
 
 
 def strip_truncation(line: str) -> tuple[str, bool]:
     """Remove a truncation notice that trails a paragraph; report whether one was there."""
+    if "未完" not in line and "全文" not in line:
+        return line, False
     cleaned, count = _TRUNCATION_RE.subn("", line)
     return cleaned.rstrip(), bool(count)
 
 
 def count_redactions(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
+    if not any(marker in text for marker in "*Xx×"):
+        return counts
     for match in _REDACTION_RE.finditer(text):
         marker = match.group()
         key = "*" if marker == "*" else marker[0] * 2

@@ -85,3 +85,20 @@ def test_threshold_grows_with_the_site() -> None:
     matcher = learned.matcher("site")
     assert matcher("本站页脚文字") and not matcher("正文丙的一段不同内容")
     assert learned.matcher("elsewhere") is None
+
+
+def test_copies_of_one_page_are_one_witness(tmp_path: Path) -> None:
+    """A dump holding one speech many times must not learn the speech's own title and
+    headings as the site's chrome."""
+    build_site(tmp_path)
+    speech = "长效机制建设讲话\n同志们：\n一、充分认识建设的重要性\n今天我们在这里召开现场会，总结经验。"
+    for index in range(30):  # as many copies as the site has pages
+        (tmp_path / "hongxing" / f"copy_{index:02d}.txt").write_text(speech, encoding="utf-8")
+    result = archiver("clean", "--format", "json", str(tmp_path))
+    assert result.returncode == 0
+    copies = [json.loads(line) for line in result.stdout.splitlines() if "copy_" in json.loads(line)["source"]]
+    assert len(copies) == 30
+    for record in copies:
+        assert record["title"] == "长效机制建设讲话"
+        assert record["text"].startswith("同志们：\n一、充分认识建设的重要性")
+        assert not [r for r in record["removed"] if r["reason"] == "learned"]
