@@ -2,7 +2,8 @@
 
 The baseline (chardet + ftfy.fix_text + OpenCC t2s) only cleans and stores nothing;
 `archiver ingest` cleans, compresses and stores raw and clean blobs and records
-versions.  Both run in this run on the same freshly generated farm corpus.  Peak
+versions.  Both run in this run on the same freshly generated farm corpus, each as a
+fresh process (see throughput.py).  Peak
 memory is the proportional set size (PSS) summed over archiver's whole process tree,
 sampled from /proc every 20 ms, for two corpus sizes: flat means it streams.
 Usage: python benchmarks/ingest.py [--documents N]
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import build_corpus
-from throughput import baseline
+from throughput import run_baseline
 
 
 def _pss_bytes(pid: int) -> int:
@@ -88,9 +89,7 @@ def main() -> None:
             corpus = Path(tmp) / f"corpus-{size}"
             paths = build_corpus(corpus, size)
             megabytes = sum(p.stat().st_size for p in paths) / 1e6
-            start = time.perf_counter()
-            baseline(paths)
-            base = time.perf_counter() - start
+            base = run_baseline(corpus)
             elapsed, peak = run_ingest(corpus, Path(tmp) / f"archive-{size}")
             print(
                 f"{size:6d} pages ({megabytes:5.1f} MB): baseline {base:6.2f} s, archiver ingest {elapsed:6.2f} s "

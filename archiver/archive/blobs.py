@@ -11,6 +11,7 @@ writers racing on the same blob both produce the same file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -19,6 +20,11 @@ from pathlib import Path
 import zstandard
 
 COMPRESSION_LEVEL = 3  # zstd default: fast; text compresses about 3x even so
+
+
+@functools.cache
+def _compressor() -> zstandard.ZstdCompressor:
+    return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL)
 
 
 def sha256(data: bytes) -> str:
@@ -46,13 +52,16 @@ class BlobStore:
         target = self.path(digest)
         if self._intact(target, len(data)):
             return digest, target.stat().st_size
-        compressed = zstandard.ZstdCompressor(level=COMPRESSION_LEVEL).compress(data)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        compressed = _compressor().compress(data)
         descriptor, temporary = tempfile.mkstemp(dir=self.tmp, prefix=digest[:8], suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(compressed)
-            os.replace(temporary, target)
+            try:
+                os.replace(temporary, target)
+            except FileNotFoundError:  # first blob under this prefix: a mkdir per blob cost as much as zstd
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -280,6 +280,8 @@ class Archive:
                 and last[1] == entry["raw_sha256"]
                 and (reason == "ingest" or last[2] == entry["clean_sha256"])
             ):
+                if entry.get("minhash"):  # a signature of an earlier scheme is replaced
+                    self.db.execute("INSERT OR REPLACE INTO minhash VALUES (?, ?)", (document_id, entry["minhash"]))
                 return "unchanged", document_id
             self.db.execute("DELETE FROM minhash WHERE document_id = ?", (document_id,))
             number, outcome = (last[0] + 1 if last else 1), "changed"

@@ -36,3 +36,31 @@ def test_three_damaged_copies_form_one_group(tmp_path: Path) -> None:
         json.loads(line)["source"]: json.loads(line)["metadata"]["near_duplicate_group"] for line in exported.open()
     }
     assert groups["farm_two.txt"] == group
+
+
+def test_signature_is_datasketchs_minhash_of_the_same_shingle_hashes() -> None:
+    """The numpy signature must be exactly what datasketch computes with its affine32
+    permutations, so LSH and Jaccard estimates mean what datasketch documents."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from archiver.archive.dedup import NUM_PERM, SCHEME, SEED, minhash_values, shingle_hashes, signature
+
+    normal = read_clean("hans_speech.txt").replace("，", "").replace("。", "").replace("\n", "")
+    hashes = shingle_hashes(normal)
+    assert len(hashes) > 100 and len(np.unique(hashes)) == len(hashes)
+    reference = MinHash(num_perm=NUM_PERM, scheme="affine32", seed=SEED, hashfunc=int)
+    reference.update_batch([int(h) for h in hashes])
+    assert np.array_equal(minhash_values(hashes), reference.hashvalues.astype(np.uint32))
+    stored = signature(read_clean("hans_speech.txt"))
+    assert stored is not None and stored.startswith(SCHEME) and len(stored) == len(SCHEME) + 4 * NUM_PERM
+
+
+def test_signatures_of_another_scheme_are_never_compared() -> None:
+    from archiver.archive.dedup import group, signature
+
+    speech = signature(read_clean("hans_speech.txt"))
+    assert speech is not None
+    old_scheme = speech[speech.index(b":") + 1 :]  # what an earlier archiver stored: no prefix
+    assert group({1: speech, 2: speech}) == {1: 1, 2: 1}
+    assert group({1: speech, 2: old_scheme}) == {}
