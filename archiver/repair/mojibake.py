@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from zhon.hanzi import stops as zhon_stops
+
 from archiver.fixes import Fix
 from archiver.lm import get_model
 from archiver.lm.model import CharModel, is_han
@@ -30,6 +32,8 @@ ACCEPT_MAX_COST = 8.0  # mean nats per non-ASCII character a repair must reach
 REQUIRED_GAIN = 3.0  # and the margin by which it must beat the damaged text
 HOLE = 0xFF  # stands for a byte lost to U+FFFD: GBK and UTF-8 never use 0xFF
 HOLE_MARGIN = 1.0  # nats by which a lost byte's best reading must win, or it stays U+FFFD
+HOLE_PASSES = 3  # rounds of filling lost bytes, each with the last round's choices as context
+SENTENCE_STOPS = frozenset(zhon_stops)  # what a line of prose ends with: 。！？．｡
 PRIOR_MIN_COUNT = 3  # uses of a character in the page before it can break a tie
 PRIOR_RATIO = 3  # and how many times more often than its rivals
 HOLE_WORD_WINDOW = 4  # characters either side that word frequencies look at
@@ -204,13 +208,18 @@ def _sequences(data: bytes) -> list[tuple[bytes, list[str]]] | None:
     return result
 
 
-def _fill_holes(data: bytes, model: CharModel, prior: Counter[str] | None = None) -> tuple[str, int] | None:
+def _fill_holes(
+    data: bytes, model: CharModel, prior: Counter[str] | None = None, ends_line: bool = False
+) -> tuple[str, int] | None:
     """Decode UTF-8 with lost bytes.  Each lost byte leaves a few characters UTF-8
     allows there; the character model and word frequencies in context (同志们, not
     同志他) choose, left to right.  Where the runner-up is within HOLE_MARGIN of the
     best, the character stays U+FFFD rather than a guess, unless ``prior`` (the
     document's own character counts) clearly favours one: the 。 ending every other
-    paragraph of the page.  Returns the text and the count of U+FFFD left.
+    paragraph of the page, or unless the lost character ends a line (``ends_line``)
+    and exactly one tied reading is a sentence stop (zhon's list: 。！？．｡): prose
+    lines end sentences, and no character model here has seen a line break.
+    Returns the text and the count of U+FFFD left.
     """
     parsed = _sequences(data)
     if parsed is None:
@@ -226,13 +235,13 @@ def _fill_holes(data: bytes, model: CharModel, prior: Counter[str] | None = None
 
     words = get_word_model()
     other_script, penalty = _script_penalties(data, model)
-    unresolved = 0
-    for index, options in holes:
+
+    def score(index: int, options: list[str]) -> list[tuple[float, str]]:
         prev = chars[index - 1] if index > 0 else None
         after = chars[index + 1] if index + 1 < len(chars) else None
         unique = "".join(dict.fromkeys(options))
         word_costs = words.option_costs("".join(chars), index, unique, HOLE_WORD_WINDOW, to_simplified=True)
-        scored = sorted(
+        return sorted(
             (
                 word_costs[char]
                 + model.char_cost(prev, char)
@@ -242,11 +251,29 @@ def _fill_holes(data: bytes, model: CharModel, prior: Counter[str] | None = None
             )
             for char in unique
         )
-        if len(scored) == 1 or scored[1][0] - scored[0][0] >= HOLE_MARGIN:
-            chars[index] = scored[0][1]
-        elif prior and (
-            favourite := _favourite(prior, [c for cost, c in scored if cost - scored[0][0] < HOLE_MARGIN], prev, after)
-        ):
+
+    # Clear choices first, then again with them as context: two lost bytes side by
+    # side (中華 read as GBK loses a byte of each) each need the other to be known.
+    for _ in range(HOLE_PASSES):
+        waiting = []
+        for index, options in holes:
+            scored = score(index, options)
+            if len(scored) == 1 or scored[1][0] - scored[0][0] >= HOLE_MARGIN:
+                chars[index] = scored[0][1]
+            else:
+                waiting.append((index, options))
+        if len(waiting) == len(holes):
+            break
+        holes = waiting
+    unresolved = 0
+    for index, options in holes:
+        scored = score(index, options)
+        tied = [c for cost, c in scored if cost - scored[0][0] < HOLE_MARGIN]
+        prev = chars[index - 1] if index > 0 else None
+        after = chars[index + 1] if index + 1 < len(chars) else ("\n" if ends_line else None)
+        if ends_line and index == len(chars) - 1 and len(stops := [c for c in tied if c in SENTENCE_STOPS]) == 1:
+            chars[index] = stops[0]
+        elif prior and (favourite := _favourite(prior, tied, prev, after)):
             chars[index] = favourite
         else:
             unresolved += 1
@@ -258,7 +285,9 @@ def _favourite(prior: Counter[str], tied: list[str], prev: str | None, after: st
     same company: its character pairs with the neighbours (。 before a line break)."""
 
     def pair_uses(char: str) -> int:
-        return prior[(prev or "") + char] + prior[char + (after or "")]
+        # A missing neighbour counts nothing: prior[char] alone would be the unigram,
+        # and ， outnumbers every stop in a page.
+        return (prior[prev + char] if prev else 0) + (prior[char + after] if after else 0)
 
     counts = sorted(((pair_uses(char), char) for char in tied), reverse=True)
     if counts[0][0] < PRIOR_MIN_COUNT and all(is_han(char) for char in tied):
@@ -271,7 +300,7 @@ def _favourite(prior: Counter[str], tied: list[str], prev: str | None, after: st
 
 
 def _utf8_candidates(
-    span: str, trip: RoundTrip, model: CharModel, prior: Counter[str] | None
+    span: str, trip: RoundTrip, model: CharModel, prior: Counter[str] | None, ends_line: bool = False
 ) -> Iterator[tuple[int, int, str, int]]:
     """(start, end, repaired, unresolved holes) for each char-aligned UTF-8 stretch."""
     encoded = _encode_chars(span, trip.read_as)
@@ -283,7 +312,7 @@ def _utf8_candidates(
         first, last = boundaries.get(match.start()), boundaries.get(match.end())
         if first is None or last is None or last - first < 2:
             continue
-        decoded = _fill_holes(match.group(), model, prior)
+        decoded = _fill_holes(match.group(), model, prior, ends_line and match.end() == len(data))
         if decoded is not None:
             yield first, last, decoded[0], decoded[1]
 
@@ -319,7 +348,8 @@ def _repair_line(line: str, offset: int, model: CharModel, fixes: list[Fix], pri
     for match in _NON_ASCII_RUN.finditer(line):
         span = match.group()
         for trip in (UTF8_AS_GBK, UTF8_AS_BIG5):
-            for first, last, repaired, holes in _utf8_candidates(span, trip, model, prior):
+            ends_line = match.end() == len(line)
+            for first, last, repaired, holes in _utf8_candidates(span, trip, model, prior, ends_line):
                 detail = trip.label + (f"; {holes} lost byte(s) left as U+FFFD" if holes else "")
                 if not _better(span[first:last], repaired, model) and _HIGH_PAIR.search(repaired):
                     # A double round trip: UTF-8 of GBK-read-as-Latin-1 text, read as GBK.
