@@ -107,14 +107,16 @@ def corpus_sentences() -> list[str]:
     return [s for s in re.findall(r"[^。！？\n]+[。！？]”?|[^。！？\n]+$", text, re.M) if len(s) > 4]
 
 
-def build_farm_corpus(directory: Path, documents: int, seed: int = 7) -> list[Path]:
+def build_farm_corpus(directory: Path, documents: int, seed: int = 7, damaged: bool = True) -> list[Path]:
     """Write ``documents`` farm pages of 2-12 KB each, as a scraped dump would hold them:
     fresh paragraphs of clean sentences in random order, damaged the seed's way under a
     farm header; every tenth page is the real seed.
 
     Sentences, not whole paragraphs, are drawn, so pages share sentences as copies of
     one speech do, but almost no line repeats: a corpus of a few paragraphs drawn over
-    and over would let any per-line cost hide behind the same few lines.
+    and over would let any per-line cost hide behind the same few lines.  With
+    ``damaged=False`` the same pages are written as the clean originals (and the
+    seed's places get fresh pages too): what archiver costs where there is no damage.
     """
     import random
 
@@ -124,11 +126,12 @@ def build_farm_corpus(directory: Path, documents: int, seed: int = 7) -> list[Pa
     paths = []
     for index in range(documents):
         path = directory / f"page_{index:05d}.txt"
-        if index % 10 == 0:
+        if index % 10 == 0 and damaged:
             path.write_bytes(SEED.read_bytes())
         else:
             paragraphs = ["".join(rng.sample(sentences, rng.randint(1, 4))) for _ in range(rng.randint(3, 14))]
             header = f"第{index}篇讲话\n时间:2022-10-{1 + index % 28:02d} 09:46:00\n"
-            path.write_text(header + farm_damage("\n".join(paragraphs)), encoding="utf-8")
+            body = "\n".join(paragraphs)
+            path.write_text(header + (farm_damage(body) if damaged else body), encoding="utf-8")
         paths.append(path)
     return paths

@@ -56,7 +56,7 @@ def _ambiguous_pattern() -> re.Pattern[str]:
 def _settle_ambiguous(original: str, converted: str) -> str:
     """Re-decide characters OpenCC left as-is although simplified has two readings."""
     ambiguous = get_model().ambiguous_t2s
-    if len(original) != len(converted) or not any(c in ambiguous for c in converted):
+    if len(original) != len(converted) or not _ambiguous_pattern().search(converted):
         return converted
     words = get_word_model()
     chars = list(converted)

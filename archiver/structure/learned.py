@@ -34,6 +34,7 @@ MAX_MATCH_LENGTH = MAX_LINE_LENGTH * 4
 _PINYIN_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 _SPACE_RE = re.compile(r"\s+")
 _LINE_SPACE_RE = re.compile(r"[^\S\n]+")
+_SHRINKING_RE = re.compile(r"[\s\d]+")
 _DIGITS_RE = re.compile(r"\d+")
 
 
@@ -45,6 +46,15 @@ def _normalise_simplified(line: str) -> str:
 
 def normalise(line: str) -> str:
     return _normalise_simplified(opencc_converter("t2s").convert(line))
+
+
+def _may_fit(line: str) -> bool:
+    """Cheap bound: can normalising this repaired line bring it within MAX_LINE_LENGTH?
+    Only spaces and digit runs shrink (its pinyin is gone), so paragraphs skip the
+    NFKC and hashing every line would otherwise pay."""
+    return len(line) <= MAX_LINE_LENGTH or (
+        len(line) <= MAX_MATCH_LENGTH and len(_SHRINKING_RE.sub("", line)) <= MAX_LINE_LENGTH
+    )
 
 
 def _key_of(normal: str) -> int | None:
@@ -152,9 +162,7 @@ class LearnedBoilerplate:
             return None
         if not keys:
             return None
-        return lambda simplified_line: (
-            len(simplified_line) <= MAX_MATCH_LENGTH and _key_of(_normalise_simplified(simplified_line)) in keys
-        )
+        return lambda line: _may_fit(line) and _key_of(_normalise_simplified(line)) in keys
 
     def merged(self, other: LearnedBoilerplate) -> LearnedBoilerplate:
         """These lines and ``other``'s, the newer count winning."""
