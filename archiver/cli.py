@@ -34,6 +34,8 @@ app = typer.Typer(
 )
 
 
+InputPathsArg = Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")]
+FormatArg = Annotated[OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")]
 ScriptArg = Annotated[
     ScriptOption,
     typer.Option(
@@ -93,10 +95,8 @@ def fix(
 
 @app.command()
 def clean(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")
-    ] = OutputFormat.text,
+    paths: InputPathsArg,
+    output_format: FormatArg = OutputFormat.text,
     script: ScriptArg = ScriptOption.auto,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes to use (default: all cores).", min=0)] = 0,
     explain: Annotated[
@@ -153,10 +153,8 @@ def clean(
 
 @app.command()
 def inspect(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text, or json: one object per line.")
-    ] = OutputFormat.text,
+    paths: InputPathsArg,
+    output_format: FormatArg = OutputFormat.text,
     max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
 ) -> None:
     """Diagnose inputs without changing anything: encoding, script, damage found."""
