@@ -42,3 +42,17 @@ def test_clean_text_is_unchanged(document: str, data: st.DataObject) -> None:
     snippet = document[start:end]
     assert fix_text(snippet) == snippet
     assert fix_text(document) == document
+
+
+@SETTINGS
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_explained_fixes_are_what_was_counted(text: str) -> None:
+    """Lazily recorded fixes: the counts given without building them match the records."""
+    from collections import Counter
+
+    from archiver import fix_and_explain
+
+    fixed, fixes = fix_and_explain(text)
+    counted = fixes.counts()
+    assert counted == dict(Counter(fix.kind for fix in fixes))
+    assert fixed == fix_text(text)
