@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from archiver import __version__
 from archiver.decode import decode_bytes
-from archiver.fixes import Fix, count_by_kind
+from archiver.fixes import Fix, Fixes, count_by_kind
 from archiver.repair.pipeline import run_pipeline
 from archiver.repair.script import ScriptChoice
 from archiver.structure import Removed, Structure, extract_structure, parse_date
@@ -34,7 +34,7 @@ class Document:
     encoding_confidence: float
     encoding_evidence: str
     script: str
-    fixes: list[Fix] = field(default_factory=list)
+    fixes: Sequence[Fix] = field(default_factory=Fixes)  # built lazily: see archiver.fixes
     removed: list[Removed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
