@@ -191,7 +191,13 @@ def _format_report(report: dict) -> str:
         lines.append(f"  lines:    {report['line_encodings']} (decoded line by line)")
     for warning in report["warnings"]:
         lines.append(f"  warning:  {warning}")
-    lines.append(f"  lossless: {'yes' if report['lossless'] else 'no'}")
+    why = []
+    if report["lost_bytes_inferred"]:
+        why.append(f"{report['lost_bytes_inferred']} lost byte(s) inferred from context")
+    if report["lost_bytes_left"]:
+        why.append(f"{report['lost_bytes_left']} left as U+FFFD")
+    lossless = "yes" if report["lossless"] else "no" + (f" ({'; '.join(why)})" if why else "")
+    lines.append(f"  lossless: {lossless}")
     return "\n".join(lines)
 
 

@@ -33,7 +33,10 @@ def inspect_bytes(data: bytes, source: str) -> dict[str, Any]:
                 {"before": warning, "after": "", "position": None} for warning in unrecoverable[:SAMPLES_PER_KIND]
             ],
         }
-    lost = any("\ufffd" in found.after for found in document.fixes)
+    # A lost byte (U+FFFD in the input) that a repair filled was inferred from context,
+    # not restored: the repair may be right, but it is not lossless.
+    inferred = sum(max(0, f.before.count("\ufffd") - f.after.count("\ufffd")) for f in document.fixes)
+    left = sum(f.after.count("\ufffd") for f in document.fixes)
     return {
         "source": source,
         "encoding": document.encoding,
@@ -45,5 +48,7 @@ def inspect_bytes(data: bytes, source: str) -> dict[str, Any]:
         "hant_chars": document.script_counts[1],
         "damage": damage,
         "warnings": document.warnings,
-        "lossless": not lost and not unrecoverable,
+        "lossless": not inferred and not left and not unrecoverable,
+        "lost_bytes_inferred": inferred,
+        "lost_bytes_left": left,
     }

@@ -120,3 +120,14 @@ def test_help_and_version() -> None:
     assert b"clean" in archiver("--help").stdout
     assert archiver("--version").stdout.startswith(b"archiver ")
     assert archiver("clean", "--help").returncode == 0
+
+
+def test_inspect_calls_an_inferred_lost_byte_not_lossless(tmp_path: Path) -> None:
+    page = tmp_path / "lossy.txt"
+    damaged = "我们要认真学习。\n大家都同意。".encode().decode("gb18030", errors="replace")
+    page.write_text(damaged, encoding="utf-8")
+    report = json.loads(archiver("inspect", "--format", "json", str(page)).stdout)
+    assert report["damage"]["cjk_mojibake"]["count"] >= 1
+    assert report["lossless"] is False and report["lost_bytes_inferred"] >= 1
+    text = archiver("inspect", str(page)).stdout.decode()
+    assert "lossless: no (" in text and "inferred from context" in text
