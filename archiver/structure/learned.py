@@ -44,14 +44,27 @@ def _normalise_simplified(line: str) -> str:
     return _DIGITS_RE.sub("0", _SPACE_RE.sub("", line)).lower()
 
 
+def _normalise_many(bare_lines: list[str]) -> list[str]:
+    """``normalise`` of many pinyin-free lines in one OpenCC call and one pass of each
+    regex over their join (every step is line-local)."""
+    joined = "\n".join(bare_lines)
+    simplified = opencc_converter("t2s").convert(joined)
+    normal = _LINE_SPACE_RE.sub("", unicodedata.normalize("NFKC", simplified))
+    normal_lines = _DIGITS_RE.sub("0", normal).lower().split("\n")
+    if len(normal_lines) == len(bare_lines):
+        return normal_lines
+    return [_normalise_simplified(opencc_converter("t2s").convert(line)) for line in bare_lines]
+
+
 def normalise(line: str) -> str:
-    return _normalise_simplified(opencc_converter("t2s").convert(line))
+    """Pinyin dropped, then simplified, NFKC, no spaces, digits folded, lower case."""
+    return _normalise_many([_PINYIN_RE.sub("", line)])[0]
 
 
 def _may_fit(line: str) -> bool:
-    """Cheap bound: can normalising this repaired line bring it within MAX_LINE_LENGTH?
-    Only spaces and digit runs shrink (its pinyin is gone), so paragraphs skip the
-    NFKC and hashing every line would otherwise pay."""
+    """Cheap bound: can normalising this pinyin-free line bring it within
+    MAX_LINE_LENGTH?  Only spaces and digit runs shrink, so paragraphs skip the
+    conversion, NFKC and hashing every line would otherwise pay."""
     return len(line) <= MAX_LINE_LENGTH or (
         len(line) <= MAX_MATCH_LENGTH and len(_SHRINKING_RE.sub("", line)) <= MAX_LINE_LENGTH
     )
@@ -65,9 +78,8 @@ def _key_of(normal: str) -> int | None:
 
 def line_key(line: str) -> int | None:
     """A 64-bit hash of the normalised line, or None for lines too short or long to judge."""
-    if len(line) > MAX_LINE_LENGTH * 2:
-        return None  # cannot shrink into range: skip the conversion
-    return _key_of(normalise(line))
+    bare = _PINYIN_RE.sub("", line)
+    return _key_of(_normalise_many([bare])[0]) if _may_fit(bare) else None
 
 
 def readable_text(data: bytes) -> str:
@@ -82,23 +94,17 @@ def readable_text(data: bytes) -> str:
 def document_keys(text: str) -> dict[int, str]:
     """Each distinct judgeable line of a document by its key.
 
-    The page is converted and normalised as one string (every step is line-local), so
-    a page costs one OpenCC call and a few regex passes, not a few per line.
+    Only lines short enough to be chrome once their pinyin is gone are normalised, all
+    of them together: a page costs one OpenCC call over its short lines.
     """
     lines = [line.strip() for line in text.splitlines()]
-    joined = "\n".join(lines)
-    simplified = _PINYIN_RE.sub("", opencc_converter("t2s").convert(joined))
-    normal = _LINE_SPACE_RE.sub("", unicodedata.normalize("NFKC", simplified))
-    normal_lines = _DIGITS_RE.sub("0", normal).lower().split("\n")
-    if len(normal_lines) != len(lines):
-        normal_lines = [_normalise_simplified(line) for line in opencc_converter("t2s").convert(joined).split("\n")]
+    bare = _PINYIN_RE.sub("", "\n".join(lines)).split("\n")  # the pattern never spans lines
+    chosen = [index for index, line in enumerate(bare) if _may_fit(line)]
     keys: dict[int, str] = {}
-    if len(normal_lines) != len(lines):
-        return keys
-    for line, normal_line in zip(lines, normal_lines, strict=True):
-        key = _key_of(normal_line)
+    for index, normal in zip(chosen, _normalise_many([bare[index] for index in chosen]), strict=True):
+        key = _key_of(normal)
         if key is not None:
-            keys.setdefault(key, line)
+            keys.setdefault(key, lines[index])
     return keys
 
 
