@@ -70,6 +70,16 @@ class Fixes(Sequence[Fix]):
                 totals[kind] += count
         return dict(totals)
 
+    def of_kind(self, kind: str) -> list[Fix]:
+        """The records of one kind, building only the batches that can hold it."""
+        return [
+            fix
+            for batch_kind, _, build in self._batches
+            if batch_kind in (None, kind)
+            for fix in build()
+            if fix.kind == kind
+        ]
+
     def _records(self) -> list[Fix]:
         if self._built is None:
             self._built = [fix for _, _, build in self._batches for fix in build()]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from archiver.fixes import Fix, Fixes
 from archiver.repair.latin import fix_latin_mojibake
-from archiver.repair.misaligned import repair_misaligned
+from archiver.repair.misaligned import UNCERTAIN, repair_misaligned
 from archiver.repair.mojibake import find_unrecoverable, repair_mojibake
 from archiver.repair.pinyin import remove_pinyin
 from archiver.repair.punctuation import restore_punctuation
@@ -46,6 +46,10 @@ def run_pipeline(text: str, script: ScriptChoice = "auto", punctuation: bool = T
     # Every U+FFFD left stands for bytes lost before or during the damage.
     if lost := result.text.count("\ufffd"):
         result.warnings.append(f"{lost} character(s) whose bytes were lost could not be recovered (left as U+FFFD)")
+    if uncertain := sum(1 for fix in result.fixes.of_kind("misaligned") if UNCERTAIN in fix.detail):
+        result.warnings.append(
+            f"{uncertain} misaligned repair(s) tied with another reading: check them (clean --explain lists them)"
+        )
     result.warnings.extend(find_unrecoverable(result.text))
     if result.script is None:
         result.script = detect_script(result.text)

@@ -76,3 +76,17 @@ def test_dropped_pair_and_swallowed_comma() -> None:
     expected = fold_punctuation(to_traditional_by_table(clean)).replace(",", "\ufffd")
     assert remove_pinyin(repaired)[0] == expected
     assert any("swallowed" in fix.detail for fix in fixes)
+
+
+def test_a_tied_reading_is_reported_not_trusted_silently() -> None:
+    # Two dropped pairs after 牆|上 leave readings the models cannot tell apart.
+    clean = "制度规则只不过是落在了纸上、贴在了墙上、汇集在小册子里，这样一些堆砌出来的文字是没有任何意义的。"
+    damaged = farm_damage(clean)
+    _, fixes = repair_misaligned(damaged)
+    assert any("uncertain" in fix.detail for fix in fixes)
+    from archiver.repair.pipeline import run_pipeline
+
+    assert any("tied with another reading" in warning for warning in run_pipeline(damaged).warnings)
+    # A spot the models settle clearly carries no such mark.
+    for damaged, _ in SEED_SPOTS:
+        assert not any("uncertain" in fix.detail for fix in repair_misaligned(damaged)[1])
