@@ -63,29 +63,37 @@ def test_double_round_trip() -> None:
     assert "then GBK read as Latin-1" in fixes[0].detail
 
 
-def lossy_error_rate(text: str, read_as: str) -> float:
+def lossy_error_rates(text: str, read_as: str) -> tuple[float, float]:
+    """Per thousand characters: (guessed wrong, left as U+FFFD) after repair."""
     import difflib
 
     repaired, _ = repair_mojibake(text.encode("utf-8").decode(read_as, errors="replace"))
     matcher = difflib.SequenceMatcher(None, text, repaired, autojunk=False)
-    wrong = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
-    return 1000 * wrong / len(text)
+    wrong = left = 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            holes = repaired[j1:j2].count("\ufffd")
+            left += holes
+            wrong += max(i2 - i1, j2 - j1) - holes
+    return 1000 * wrong / len(text), 1000 * left / len(text)
 
 
 def test_lossy_utf8_as_gb18030_is_restored_to_a_few_per_thousand() -> None:
     # GB18030 decoders (what browsers use for "gbk") lose one byte in twenty
-    # characters.  Measured: 1.1 per thousand left wrong or U+FFFD; the seed's speech
-    # (below) 3.1.  A lost full stop before a line break is a sentence stop (zhon).
+    # characters.  Measured, wrong + U+FFFD per thousand: 0.6 on the test texts, 3.1
+    # on the seed's speech.  A lost full stop before a line break is a sentence stop.
     corpus = "\n".join(read_clean(name) for name in CHINESE)
-    assert lossy_error_rate(corpus, "gb18030") <= 3.0
-    assert lossy_error_rate(read_clean("hans_seed_speech.txt"), "gb18030") <= 4.0
+    assert sum(lossy_error_rates(corpus, "gb18030")) <= 2.0
+    assert sum(lossy_error_rates(read_clean("hans_seed_speech.txt"), "gb18030")) <= 4.0
 
 
-def test_lossy_utf8_as_gbk_is_mostly_restored() -> None:
-    # Python's stricter GBK decoder loses a byte in seven characters, often two in
-    # one character; measured 10 per thousand left (11.7 on the seed's speech).
+def test_lossy_utf8_as_gbk_is_mostly_restored_and_rarely_guessed_wrong() -> None:
+    # Python's stricter GBK decoder loses a byte in seven characters, often two in one
+    # character.  Measured per thousand: 4.5 guessed wrong, 7.8 left as U+FFFD (a
+    # reading must win by HOLE_MARGIN nats, or the hole stays and is reported).
     corpus = "\n".join(read_clean(name) for name in CHINESE)
-    assert lossy_error_rate(corpus, "gbk") <= 12.0
+    wrong, left = lossy_error_rates(corpus, "gbk")
+    assert wrong <= 6.0 and wrong + left <= 14.0
 
 
 def test_lost_bytes_side_by_side_settle_each_other() -> None:
