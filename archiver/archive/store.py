@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from archiver.archive.blobs import BlobStore
 from archiver.errors import ArchiverError
 from archiver.structure.learned import LearnedBoilerplate
 
+T = TypeVar("T")
 DEFAULT_ARCHIVE = "archive"
 ENV_ARCHIVE = "ARCHIVER_ARCHIVE"
 BUSY_TIMEOUT_MS = 600_000  # a second writer waits up to ten minutes for the first
@@ -122,6 +125,28 @@ class Version:
         }
 
 
+def _has_schema(connection: sqlite3.Connection) -> bool:
+    """Every table exists already: readers then never need the write lock to open."""
+    names = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
+    found = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return names <= found
+
+
+def _while_locked(action: Callable[[], T]) -> T:
+    """Run ``action``, retrying while SQLite reports a lock its busy handler does not
+    wait out (changing the journal mode of a database another process is creating)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as error:
+            if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -148,9 +173,12 @@ class Archive:
         try:
             connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
+            _while_locked(lambda: connection.execute("PRAGMA journal_mode = WAL"))
             connection.execute("PRAGMA synchronous = FULL")
-            connection.executescript(SCHEMA)
+            if not _while_locked(lambda: _has_schema(connection)):
+                # The write lock first: two ingests creating one archive at once otherwise
+                # race on the schema and one gets "database is locked" without waiting.
+                _while_locked(lambda: connection.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;"))
         except sqlite3.DatabaseError as error:
             raise ArchiveError(f"cannot open the archive database {database}: {error}") from error
         archive = cls(root, connection)
