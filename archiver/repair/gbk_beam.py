@@ -179,9 +179,15 @@ def prune(states: list[State]) -> list[State]:
 NextItem = tuple[str, int | str] | None
 
 
+# A guessed lead byte not yet made a State: (cost the next item will give it, the state
+# before the ``?``, trail byte, its character, the guessed lead).  Most are cut before
+# the next step, so they are built only when kept.
+Guess = tuple[float, State, int, str, int]
+
+
 def _invalid_pair_branches(
     state: State, model: CharModel, at_end: bool, following: NextItem = None
-) -> tuple[list[State], list[tuple[float, State]]]:
+) -> tuple[list[State], list[Guess]]:
     """A ``?`` met while out of step: the farm's decoder read (T, y) and found no character.
 
     T completes the pending lead byte; y is an ASCII byte (lost: we keep U+FFFD) or,
@@ -191,10 +197,8 @@ def _invalid_pair_branches(
     next item will give them (their own cost when it cannot be known yet).
     """
     assert state.pending is not None
-    trails = [(t, c) for t, c in trail_chars(state.pending) if t >= 0x81]
     branches = []
-    likely = heapq.nsmallest(TOP_HIDDEN_TRAILS, trails, key=lambda option: model.char_cost(state.prev_char, option[1]))
-    for trail, trail_char in likely:
+    for trail, trail_char in _likely_trails(state.pending, state.prev_char):
         emitted = _emit(state.chose(trail), model, trail_char, trail)
         if at_end:
             branches.append(emitted)
@@ -202,20 +206,36 @@ def _invalid_pair_branches(
         lost = (emitted.out, "\ufffd")
         branches.append(State(emitted.cost + LOST_ASCII_COST, lost, None, None, None, state.lost + 1, emitted.choices))
     # The few trail bytes that can start an invalid pair with a non-ASCII byte.
-    blind = []
-    for trail, trail_char in trails:
-        if not invalid_followers(trail):
-            continue
+    guesses: list[Guess] = []
+    for trail, trail_char in _blind_trails(state.pending):
         if following is None:
             followers: tuple[tuple[float, int], ...] = tuple((0.0, y) for y in invalid_followers(trail))
         else:
             followers = _ranked_followers(trail, trail_char, following)
-        emitted = _emit(state.chose(trail), model, trail_char, trail)
-        for next_cost, lead in followers:
-            choices = (emitted.choices, (lead,))
-            guess = State(emitted.cost, emitted.out, lead, lead, trail_char, emitted.lost, choices, True)
-            blind.append((emitted.cost + next_cost, guess))
-    return branches, blind
+        cost = state.cost + _char_cost(model, state.prev_char, trail_char)  # what _emit gives
+        guesses.extend((cost + next_cost, state, trail, trail_char, lead) for next_cost, lead in followers)
+    return branches, guesses
+
+
+def _guessed_state(guess: Guess, model: CharModel) -> State:
+    _, state, trail, trail_char, lead = guess
+    emitted = _emit(state.chose(trail), model, trail_char, trail)
+    return State(emitted.cost, emitted.out, lead, lead, trail_char, emitted.lost, (emitted.choices, (lead,)), True)
+
+
+@functools.lru_cache(maxsize=16384)
+def _likely_trails(pending: int, prev_char: str | None) -> tuple[tuple[int, str], ...]:
+    """The TOP_HIDDEN_TRAILS trail bytes (>= 0x81) whose character reads best after
+    ``prev_char``: the character an invalid pair swallowed."""
+    model = get_model()
+    trails = [(t, c) for t, c in trail_chars(pending) if t >= 0x81]
+    return tuple(heapq.nsmallest(TOP_HIDDEN_TRAILS, trails, key=lambda option: model.char_cost(prev_char, option[1])))
+
+
+@functools.cache
+def _blind_trails(pending: int) -> tuple[tuple[int, str], ...]:
+    """Trail bytes (>= 0x81) completing ``pending`` that can begin an invalid pair."""
+    return tuple((t, c) for t, c in trail_chars(pending) if t >= 0x81 and invalid_followers(t))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -290,7 +310,7 @@ def step(
     char = match["char"]
     if char == "?":
         next_item = _next_item(following)
-        guesses: list[tuple[float, State]] = []
+        guesses: list[Guess] = []
         for state in states:
             if state.pending is None:
                 out.append(_emit(state, model, "?", 0x3F))
@@ -303,7 +323,7 @@ def step(
             # than BEAM_WIDTH: cut now, keeping their order.
             kept = heapq.nsmallest(BEAM_WIDTH, range(len(guesses)), key=lambda index: guesses[index][0])
             guesses = [guesses[index] for index in sorted(kept)]
-        out.extend(guess for _, guess in guesses)
+        out.extend(_guessed_state(guess, model) for guess in guesses)
         return out
     try:
         encoded = char.encode(CODEC)
