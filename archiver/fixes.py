@@ -109,6 +109,10 @@ class Fixes(Sequence[Fix]):
     def __repr__(self) -> str:
         return f"Fixes({self._records()!r})"
 
+    def __reduce__(self) -> tuple[type[Fixes], tuple[list[Fix]]]:
+        """Pickled (to another process) as the built records: builders do not travel."""
+        return (Fixes, (self._records(),))
+
 
 def count_by_kind(fixes: Iterable[Fix]) -> dict[str, int]:
     if isinstance(fixes, Fixes):
@@ -159,6 +163,8 @@ def lazy_char_diff(kind: str, before: str, after: str, detail: str = "") -> Fixe
     """One lazy fix per changed character of a same-length rewrite (each mark restored)."""
     import numpy as np
 
+    if len(before) != len(after):
+        return lazy_diff(kind, before, after, detail=detail)
     fixes = Fixes()
     old = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
     new = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)

@@ -37,3 +37,14 @@ def test_batches_keep_their_order_and_compare_as_lists() -> None:
     assert [fix.kind for fix in fixes] == ["pinyin", "script", "script", "punctuation"]
     assert count_by_kind(fixes) == {"pinyin": 1, "script": 2, "punctuation": 1}
     assert Fixes() == [] and not Fixes() and fixes != []
+
+
+def test_a_document_with_lazy_fixes_pickles_with_its_records() -> None:
+    import pickle
+
+    from archiver import clean
+
+    document = clean(SEED.read_bytes(), source="seed.txt")
+    copy = pickle.loads(pickle.dumps(document))
+    assert copy.fixes == list(document.fixes) and len(copy.fixes) == len(document.fixes)
+    assert copy.to_dict()["fixes"] == document.to_dict()["fixes"]

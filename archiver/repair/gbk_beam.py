@@ -63,9 +63,6 @@ class State:
         self.choices = choices  # hidden bytes chosen so far: distinct choices stay distinct
         self.blind = blind  # a lead byte guessed with no evidence yet: the next item judges it
 
-    def key(self) -> tuple:
-        return (self.pending, self.last_byte, self.prev_char, self.choices)
-
     def chose(self, *hidden: int) -> State:
         return State(
             self.cost, self.out, self.last_byte, self.pending, self.prev_char, self.lost, (self.choices, hidden)
@@ -73,15 +70,14 @@ class State:
 
 
 def _char_cost(model: CharModel, prev: str | None, char: str) -> float:
+    """``model.char_cost`` with its memo probed inline: a fifth of the search's time
+    went to the method call alone."""
     cost = model.memo.get((prev, char))
     return model.char_cost(prev, char) if cost is None else cost
 
 
 def _emit(state: State, model: CharModel, char: str, byte: int, extra: float = 0.0) -> State:
-    cost = model.memo.get((state.prev_char, char))
-    if cost is None:
-        cost = model.char_cost(state.prev_char, char)
-    cost = state.cost + extra + cost
+    cost = state.cost + extra + _char_cost(model, state.prev_char, char)
     return State(cost, (state.out, char), byte, None, char, state.lost, state.choices)
 
 
@@ -163,7 +159,7 @@ def _vanish_branches(state: State, model: CharModel, next_byte: int) -> list[Sta
 def prune(states: list[State]) -> list[State]:
     best: dict[tuple, State] = {}
     for state in states:
-        key = (state.pending, state.last_byte, state.prev_char, state.choices)
+        key = (state.pending, state.last_byte, state.prev_char, state.choices)  # what makes two alike
         known = best.get(key)
         if known is None or state.cost < known.cost:
             best[key] = state
