@@ -117,15 +117,15 @@ class CharModel:
 
     @functools.cached_property
     def script_table(self) -> Any:
-        """numpy uint8 per code point below SCRIPT_TABLE_SIZE: 1 simplified-only,
-        2 traditional-only, 0 neither.  Counting a page's scripts is then one
+        """numpy uint8 per code point below SCRIPT_TABLE_SIZE: bit 1 simplified-only,
+        bit 2 traditional-only (OpenCC's tables put a few characters in both).  Counting a page's scripts is then one
         vectorised lookup instead of a Python loop over thousands of characters."""
         import numpy as np
 
         table = np.zeros(SCRIPT_TABLE_SIZE, dtype=np.uint8)
-        for value, chars in ((1, self.hans_only), (2, self.hant_only)):
+        for bit, chars in ((1, self.hans_only), (2, self.hant_only)):
             codes = [ord(char) for char in chars if ord(char) < SCRIPT_TABLE_SIZE]
-            table[codes] = value
+            table[codes] |= bit
         return table
 
     def script_counts(self, text: str) -> tuple[int, int]:
@@ -134,8 +134,8 @@ class CharModel:
 
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         codes = codes[codes < SCRIPT_TABLE_SIZE]
-        counts = np.bincount(self.script_table[codes], minlength=3)
-        return int(counts[1]), int(counts[2])
+        counts = np.bincount(self.script_table[codes], minlength=4)
+        return int(counts[1] + counts[3]), int(counts[2] + counts[3])
 
 
 @functools.cache

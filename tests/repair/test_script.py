@@ -48,3 +48,19 @@ def test_simplified_text_stays_and_keep_means_keep() -> None:
 
 def test_forced_traditional() -> None:
     assert convert_script("简体中文的文章，对于干部", "hant")[0].startswith("簡體中文")
+
+
+def test_script_counts_match_the_character_sets() -> None:
+    """The vectorised count agrees with set membership, characters in both sets included."""
+    from collections import Counter
+
+    from archiver.lm import get_model
+
+    model = get_model()
+    text = read_clean("hans_speech.txt") + read_clean("hant_speech.txt") + "".join(model.hans_only & model.hant_only)
+    counts = Counter(text)
+    expected = (
+        sum(n for char, n in counts.items() if char in model.hans_only),
+        sum(n for char, n in counts.items() if char in model.hant_only),
+    )
+    assert model.script_counts(text) == expected and min(expected) > 0
