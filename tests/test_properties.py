@@ -56,3 +56,21 @@ def test_explained_fixes_are_what_was_counted(text: str) -> None:
     counted = fixes.counts()
     assert counted == dict(Counter(fix.kind for fix in fixes))
     assert fixed == fix_text(text)
+
+
+@SETTINGS
+@given(
+    st.binary(max_size=200)
+    | st.text(alphabet=ALPHABET, max_size=80).map(lambda text: text.encode("gb18030", errors="replace"))
+    | st.text(alphabet=ALPHABET, max_size=80).map(lambda text: text.encode("utf-8"))
+)
+def test_clean_takes_any_bytes_or_says_why_not(data: bytes) -> None:
+    """Bytes of any kind become a Document or an InputError with a reason; nothing else."""
+    from archiver import InputError, clean
+
+    try:
+        document = clean(data, source="fuzz")
+    except InputError as error:
+        assert str(error)
+        return
+    assert isinstance(document.text, str) and isinstance(document.to_dict(), dict)
