@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import overload
+from typing import Any, overload
 
 
 @dataclass(slots=True)
@@ -166,20 +166,22 @@ def lazy_char_diff(kind: str, before: str, after: str, detail: str = "") -> Fixe
     if len(before) != len(after):
         return lazy_diff(kind, before, after, detail=detail)
     fixes = Fixes()
-    old = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
-    new = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)
-    positions: list[int] = np.flatnonzero(old != new).tolist()
+    positions: list[int] = np.flatnonzero(_code_points(before) != _code_points(after)).tolist()
     fixes.add_lazy(kind, len(positions), lambda: [Fix(kind, before[i], after[i], i, detail) for i in positions])
     return fixes
+
+
+def _code_points(text: str) -> Any:
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def _changed_edges(before: str, after: str) -> list[int]:
     """Start and end offsets of the runs of differing code points, found by numpy."""
     import numpy as np
 
-    old = np.frombuffer(before.encode("utf-32-le"), dtype=np.uint32)
-    new = np.frombuffer(after.encode("utf-32-le"), dtype=np.uint32)
-    changed = np.concatenate(([False], old != new, [False]))
+    changed = np.concatenate(([False], _code_points(before) != _code_points(after), [False]))
     edges: list[int] = np.flatnonzero(changed[1:] != changed[:-1]).tolist()
     return edges
 

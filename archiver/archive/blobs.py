@@ -11,7 +11,6 @@ writers racing on the same blob both produce the same file.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import tempfile
@@ -20,11 +19,6 @@ from pathlib import Path
 import zstandard
 
 COMPRESSION_LEVEL = 3  # zstd default: fast; text compresses about 3x even so
-
-
-@functools.cache
-def _compressor() -> zstandard.ZstdCompressor:
-    return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL)
 
 
 def sha256(data: bytes) -> str:
@@ -52,7 +46,7 @@ class BlobStore:
         target = self.path(digest)
         if self._intact(target, len(data)):
             return digest, target.stat().st_size
-        compressed = _compressor().compress(data)
+        compressed = zstandard.ZstdCompressor(level=COMPRESSION_LEVEL).compress(data)
         descriptor, temporary = tempfile.mkstemp(dir=self.tmp, prefix=digest[:8], suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:
@@ -108,11 +102,3 @@ class BlobStore:
             if directory.is_dir()
             for blob in directory.iterdir()
         )
-
-    def clear_temporary(self) -> int:
-        """Remove temporary files a killed writer left behind; returns how many."""
-        removed = 0
-        for leftover in self.tmp.glob("*.tmp") if self.tmp.exists() else []:
-            leftover.unlink(missing_ok=True)
-            removed += 1
-        return removed

@@ -17,7 +17,6 @@ turns per batch instead of corrupting each other.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import time
@@ -149,10 +148,6 @@ def _while_locked(action: Callable[[], T]) -> T:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def default_archive_path() -> Path:
-    return Path(os.environ.get(ENV_ARCHIVE) or DEFAULT_ARCHIVE)
 
 
 class Archive:
@@ -349,9 +344,3 @@ class Archive:
         with self.write():
             self.db.execute("DELETE FROM boilerplate")
             self.db.executemany("INSERT OR REPLACE INTO boilerplate VALUES (?, ?, ?)", learned.rows())
-
-    def referenced_digests(self) -> set[str]:
-        digests: set[str] = set()
-        for raw, clean in self.db.execute("SELECT raw_sha256, clean_sha256 FROM versions"):
-            digests.update((raw, clean))
-        return digests

@@ -112,9 +112,6 @@ class CharModel:
         limit = max_cost * SCALE
         return [char for char, cost in self._unigram.items() if cost <= limit]
 
-    def knows(self, char: str) -> bool:
-        return char in self._unigram
-
     @functools.cached_property
     def script_table(self) -> Any:
         """numpy uint8 per code point below SCRIPT_TABLE_SIZE: bit 1 simplified-only,

@@ -25,10 +25,6 @@ class WordModel:
         self._costs = self._char_model.word_costs
         self._t2s = opencc_converter("t2s")
 
-    def word_cost(self, word: str) -> float | None:
-        cost = self._costs.get(word)
-        return None if cost is None else cost / SCALE
-
     def _piece_cost(self, piece: str) -> float:
         quantised = self._costs.get(piece)
         if quantised is not None:
@@ -80,10 +76,10 @@ class WordModel:
             scores.append(self.cost(text[start:end]) + char_cost)
         return scores
 
-    def rerank(self, texts: list[str], char_costs: list[float]) -> int:
-        """Index of the best candidate by rerank_scores (the first on a tie)."""
+    def rerank(self, texts: list[str], char_costs: list[float]) -> tuple[int, list[float]]:
+        """Index of the best candidate by rerank_scores (the first on a tie), and the scores."""
         scores = self.rerank_scores(texts, char_costs)
-        return min(range(len(texts)), key=lambda index: (scores[index], index))
+        return min(range(len(texts)), key=lambda index: (scores[index], index)), scores
 
     def option_costs(
         self, text: str, index: int, options: str, window: int, to_simplified: bool = False

@@ -108,7 +108,11 @@ def fill_holes(
         prev = chars[index - 1] if index > 0 else None
         after = chars[index + 1] if index + 1 < len(chars) else None
         unique = "".join(dict.fromkeys(options))
-        word_costs = words.option_costs("".join(chars), index, unique, HOLE_WORD_WINDOW, to_simplified=True)
+        # option_costs reads only HOLE_WORD_WINDOW characters either side: pass just those,
+        # not the whole run joined again for every hole.
+        start = max(0, index - HOLE_WORD_WINDOW)
+        around = "".join(chars[start : index + HOLE_WORD_WINDOW + 1])
+        word_costs = words.option_costs(around, index - start, unique, HOLE_WORD_WINDOW, to_simplified=True)
         return sorted(
             (
                 word_costs[char]

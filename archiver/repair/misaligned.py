@@ -151,8 +151,7 @@ def _rerank_by_words(candidates: list[tuple[str, int, float]]) -> tuple[str, int
     800 farm-damaged paragraphs, so it is reported rather than trusted silently.
     """
     texts = [_ANNOTATION_RE.sub("", text) for text, _, _ in candidates]
-    scores = get_word_model().rerank_scores(texts, [cost for _, _, cost in candidates])
-    best = min(range(len(texts)), key=lambda index: (scores[index], index))
+    best, scores = get_word_model().rerank(texts, [cost for _, _, cost in candidates])
     uncertain = any(
         text != texts[best] and score - scores[best] < UNCERTAIN_MARGIN
         for text, score in zip(texts, scores, strict=True)

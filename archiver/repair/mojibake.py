@@ -191,8 +191,8 @@ def _repair_line(line: str, offset: int, model: CharModel, fixes: list[Fix], pri
     replacements: list[tuple[int, int, str, str]] = []  # start, end, text, detail
     for match in _NON_ASCII_RUN.finditer(line):
         span = match.group()
+        ends_line = match.end() == len(line)
         for trip in (UTF8_AS_GBK, UTF8_AS_BIG5):
-            ends_line = match.end() == len(line)
             for first, last, repaired, holes in _utf8_candidates(span, trip, model, prior, ends_line):
                 detail = trip.label + (f"; {holes} lost byte(s) left as U+FFFD" if holes else "")
                 if not _better(span[first:last], repaired, model) and _HIGH_PAIR.search(repaired):
