@@ -2,8 +2,9 @@
 
 Each clean text gets a MinHash signature over character 5-grams of its Chinese,
 normalised to simplified with punctuation and spacing dropped, so script and
-punctuation differences between copies do not count.  MinHash LSH (datasketch) finds
-pairs above SIMILARITY; connected pairs form a group, named by its smallest id.
+punctuation differences between copies do not count.  MinHash LSH, as datasketch
+defines it, finds pairs above SIMILARITY; connected pairs form a group, named by its
+smallest id.
 
 The signature itself is computed here with numpy, with datasketch's own "affine32"
 permutations (same seed, same mixing, same formula; a test holds the two equal): datasketch hashes
@@ -16,19 +17,18 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from archiver.convert import opencc_converter
 
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
 NUM_PERM = 128
 SEED = 1  # datasketch's default: its permutations are drawn from RandomState(1)
 SHINGLE = 5
 SIMILARITY = 0.6  # estimated Jaccard of 5-grams above which two documents are one text
+# The LSH bands datasketch's MinHashLSH chooses for SIMILARITY and NUM_PERM (its
+# _optimal_param, equal weights; a test holds them equal).
+BANDS, ROWS = 18, 7
 SCHEME = b"mh5a32:"  # 5-gram polynomial shingle hash, affine32 permutations
 CHUNK = 4096  # shingles permuted at once: bounds the temporary matrix to 2 MB
 _KEEP_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]+")
@@ -81,24 +81,20 @@ def signature(text: str) -> bytes | None:
     return SCHEME + minhash_values(shingle_hashes(normal)).tobytes()
 
 
-def _minhash(blob: bytes) -> MinHash:
-    from datasketch import MinHash
-
-    hashvalues = np.frombuffer(blob[len(SCHEME) :], dtype=np.uint32)
-    return MinHash(
-        num_perm=NUM_PERM, hashvalues=hashvalues, scheme="affine32", seed=SEED, permutations=np.array(permutations())
-    )
-
-
 def group(signatures: dict[int, bytes]) -> dict[int, int]:
-    """Document id → group id (its group's smallest id), for documents with a near twin."""
-    from datasketch import MinHashLSH
+    """Document id → group id (its group's smallest id), for documents with a near twin.
 
-    lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
-    hashes = {document_id: _minhash(blob) for document_id, blob in signatures.items() if blob.startswith(SCHEME)}
-    for document_id, minhash in hashes.items():
-        lsh.insert(document_id, minhash)
-    parent = {document_id: document_id for document_id in hashes}
+    MinHash LSH as datasketch's ``MinHashLSH`` does it (the same bands, then the
+    estimated Jaccard checked for every pair sharing a band), over a numpy matrix:
+    datasketch's LSH module imports scipy to choose its bands, half a second of every
+    ingest, and makes a Python object per document.  Pairs already joined are not
+    compared again, so a thousand copies of one page cost a thousand comparisons.
+    """
+    ids = [document_id for document_id, blob in sorted(signatures.items()) if blob.startswith(SCHEME)]
+    if len(ids) < 2:
+        return {}
+    matrix = np.stack([np.frombuffer(signatures[i][len(SCHEME) :], dtype=np.uint32) for i in ids])
+    parent = list(range(len(ids)))
 
     def find(node: int) -> int:
         while parent[node] != node:
@@ -106,12 +102,21 @@ def group(signatures: dict[int, bytes]) -> dict[int, int]:
             node = parent[node]
         return node
 
-    for document_id, minhash in hashes.items():
-        for other in lsh.query(minhash):
-            if other != document_id and hashes[document_id].jaccard(hashes[other]) >= SIMILARITY:
-                low, high = sorted((find(document_id), find(other)))
-                parent[high] = low
-    members: dict[int, list[int]] = {}
-    for document_id in hashes:
-        members.setdefault(find(document_id), []).append(document_id)
-    return {doc: min(ids) for ids in members.values() if len(ids) > 1 for doc in ids}
+    for band in range(BANDS):
+        buckets: dict[bytes, list[int]] = {}
+        keys = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS])
+        for row, key in enumerate(keys):
+            buckets.setdefault(key.tobytes(), []).append(row)
+        for members in buckets.values():
+            for position, row in enumerate(members[:-1]):
+                others = [other for other in members[position + 1 :] if find(other) != find(row)]
+                if not others:
+                    continue
+                agreement = (matrix[others] == matrix[row]).mean(axis=1)
+                for other, similar in zip(others, agreement >= SIMILARITY, strict=True):
+                    if similar and (low := find(row)) != (high := find(other)):
+                        parent[max(low, high)] = min(low, high)
+    roots: dict[int, list[int]] = {}
+    for row in range(len(ids)):
+        roots.setdefault(find(row), []).append(ids[row])
+    return {doc: min(members) for members in roots.values() if len(members) > 1 for doc in members}

@@ -7,9 +7,12 @@ annotation, a ``?pinyin)`` spot or a bare ``?``) and ``prune`` keeps the best.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import functools
 import heapq
 import re
+from collections.abc import Iterable
 
 from archiver.lm import get_model
 from archiver.lm.model import CharModel
@@ -35,6 +38,49 @@ TOP_VANISH_CHOICES = 3
 VANISH_STATES = 6  # only the best shifted hypotheses may branch on a dropped pair
 MAX_BLIND_STATES = 512  # guessed lead bytes kept for the next item to judge
 TOP_HIDDEN_TRAILS = 6  # trail bytes tried for a character an invalid pair swallowed
+
+
+class Item:
+    """One piece of a damaged line (a character, a ``(pinyin)`` annotation or a
+    ``?pinyin)`` spot), parsed and encoded once: the beam reads each one many times."""
+
+    __slots__ = ("char", "encoded", "end", "note", "plain", "spot", "start")
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self.spot: str | None = match["spot"]
+        self.note: str | None = match["note"]
+        self.char: str | None = match["char"]
+        self.start, self.end = match.span()
+        self.encoded: bytes | None = None
+        if self.char is not None:
+            with contextlib.suppress(UnicodeEncodeError):  # then no hypothesis survives it
+                self.encoded = self.char.encode(CODEC)
+        # A character every hypothesis feeds the same way (no branching on it).
+        self.plain = self.encoded is not None and self.char != "?"
+
+
+class Items:
+    """A damaged line's items, each parsed on first use: farm lines run to thousands
+    of characters, and the beam reads a few dozen around each spot."""
+
+    def __init__(self, matches: Iterable[re.Match[str]]) -> None:
+        self._matches = list(matches)
+        self._parsed: list[Item | None] = [None] * len(self._matches)
+        self.spots = [index for index, match in enumerate(self._matches) if match.lastgroup == "spot"]
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    def __getitem__(self, index: int) -> Item:
+        item = self._parsed[index]
+        if item is None:
+            item = self._parsed[index] = Item(self._matches[index])
+        return item
+
+    def spot_within(self, index: int, count: int) -> bool:
+        """Whether a spot lies among the ``count`` items from ``index`` on."""
+        at = bisect.bisect_left(self.spots, index)
+        return at < len(self.spots) and self.spots[at] < index + count
 
 
 class State:
@@ -90,7 +136,7 @@ def _feed(state: State, model: CharModel, byte: int) -> State | None:
     return None if char is None else _emit(state, model, char, byte)
 
 
-def _feed_char(state: State, model: CharModel, encoded: bytes) -> State | None:
+def feed_char(state: State, model: CharModel, encoded: bytes) -> State | None:
     """``_feed`` of each byte of one GBK character, fused for the two-byte case that is
     nearly every step: one state made instead of two, same costs, same outcome."""
     if len(encoded) != 2:
@@ -260,51 +306,45 @@ def _ranked_followers(trail: int, trail_char: str, following: tuple[str, int | s
     return tuple(ranked[:BEAM_WIDTH])
 
 
-def _next_item(following: re.Match[str] | None) -> NextItem:
+def _next_item(following: Item | None) -> NextItem:
     if following is None:
         return None
-    if following["spot"] is not None:
-        return ("spot", following["spot"])
-    if following["char"] not in (None, "?"):
-        try:
-            encoded = following["char"].encode(CODEC)
-        except UnicodeEncodeError:
-            return None
-        if len(encoded) == 2:
-            return ("char", encoded[0])
+    if following.spot is not None:
+        return ("spot", following.spot)
+    if following.plain and following.encoded is not None and len(following.encoded) == 2:
+        return ("char", following.encoded[0])
     return None
 
 
 def step(
     states: list[State],
     model: CharModel,
-    match: re.Match[str],
+    item: Item,
     allow_vanish: bool,
     at_end: bool,
-    following: re.Match[str] | None = None,
+    following: Item | None = None,
 ) -> list[State]:
     out: list[State] = []
-    if match["spot"] is not None:
+    if item.spot is not None:
         for state in states:
             if state.last_byte is None:
                 continue
-            for z in hidden_bytes(state.last_byte, match["spot"]):
+            for z in hidden_bytes(state.last_byte, item.spot):
                 fed = _feed(state.chose(z), model, z)
                 if fed is not None:
                     out.append(fed)
         return out
-    if match["note"] is not None:
-        note = f"({match['note']})"
+    if item.note is not None:
+        note = f"({item.note})"
         for state in states:
-            if state.pending is None and state.prev_char and has_reading(state.prev_char, match["note"]):
+            if state.pending is None and state.prev_char and has_reading(state.prev_char, item.note):
                 out.append(
                     State(
                         state.cost, (state.out, note), state.last_byte, None, state.prev_char, state.lost, state.choices
                     )
                 )
         return out
-    char = match["char"]
-    if char == "?":
+    if item.char == "?":
         next_item = _next_item(following)
         guesses: list[Guess] = []
         for state in states:
@@ -321,9 +361,8 @@ def step(
             guesses = [guesses[index] for index in sorted(kept)]
         out.extend(_guessed_state(guess, model) for guess in guesses)
         return out
-    try:
-        encoded = char.encode(CODEC)
-    except UnicodeEncodeError:
+    encoded = item.encoded
+    if encoded is None:
         return []
     shifted = sorted((s for s in states if s.pending is not None), key=lambda s: s.cost)[:VANISH_STATES]
     if not allow_vanish:
@@ -333,7 +372,7 @@ def step(
         if state in shifted:
             candidates += _vanish_branches(state, model, encoded[0])
         for candidate in candidates:
-            fed = _feed_char(candidate, model, encoded)
+            fed = feed_char(candidate, model, encoded)
             if fed is not None:
                 out.append(fed)
     return out
@@ -347,13 +386,12 @@ def flatten(out: tuple) -> str:
     return "".join(reversed(parts))
 
 
-def initial_state(items: list[re.Match[str]], start: int) -> State:
+def initial_state(items: Items, start: int) -> State:
     """The state just before item ``start``, which lies in an aligned stretch."""
-    for item in reversed(items[max(0, start - 3) : start]):
-        if item["char"] is not None:
-            try:
-                encoded = item["char"].encode(CODEC)
-            except UnicodeEncodeError:
+    for index in range(start - 1, max(0, start - 3) - 1, -1):
+        item = items[index]
+        if item.char is not None:
+            if item.encoded is None:
                 break
-            return State(0.0, (), encoded[-1], None, item["char"])
+            return State(0.0, (), item.encoded[-1], None, item.char)
     return State(0.0, (), None, None, None)

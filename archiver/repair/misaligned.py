@@ -24,7 +24,7 @@ from archiver.fixes import Fix, diff_fixes
 from archiver.lm import get_model
 from archiver.lm.model import CharModel, is_han
 from archiver.lm.words import get_word_model
-from archiver.repair.gbk_beam import State, flatten, initial_state, prune, step
+from archiver.repair.gbk_beam import Item, Items, State, feed_char, flatten, initial_state, prune, step
 from archiver.repair.readings import PINYIN_SYLLABLE, has_reading
 
 KIND = "misaligned"
@@ -44,37 +44,110 @@ _ITEM_RE = re.compile(rf"\?(?P<spot>{PINYIN_SYLLABLE})\)|\((?P<note>{PINYIN_SYLL
 
 
 def _beam(
-    items: list[re.Match[str]], start: int, model: CharModel, allow_vanish: bool, text_end: int
+    items: Items, start: int, model: CharModel, allow_vanish: bool, text_end: int
 ) -> tuple[list[State], int] | None:
-    """Beam-decode from ``start`` until the stream has been back in step for a while."""
+    """Beam-decode from ``start`` until the stream has been back in step for a while.
+
+    Hypotheses at the same byte and character all take the same moves at the same
+    costs from then on, so only the best is stepped and the others are ``Frozen``
+    until the moves may differ again (three quarters of the states the beam carried
+    were such followers).
+    """
     states = [initial_state(items, start)]
+    frozen: Frozen | None = None
     aligned_streak = 0
     index = start
     while index < len(items):
-        upcoming_spot = any(item["spot"] is not None for item in items[index : index + SETTLE_ITEMS])
-        if aligned_streak >= SETTLE_ITEMS and not upcoming_spot:
-            break
         item = items[index]
+        if aligned_streak >= SETTLE_ITEMS and not items.spot_within(index, SETTLE_ITEMS):
+            break
         following = items[index + 1] if index + 1 < len(items) else None
-        stepped = step(states, model, item, allow_vanish, item.end() == text_end, following)
-        if following is not None and following["note"] is not None:
-            # Look ahead: an annotation must follow a complete character with its reading,
-            # so hypotheses that cannot carry it are dropped before the beam is cut.
-            note = following["note"]
-            stepped = [s for s in stepped if s.pending is None and s.prev_char and has_reading(s.prev_char, note)]
-        states = prune(stepped)
-        if not states:
+        at_end = item.end == text_end
+        stepped = _step_all(states, model, item, allow_vanish, at_end, following)
+        if frozen is not None and not frozen.follows(stepped):
+            states = frozen.thaw(states[0])
+            frozen = None
+            stepped = _step_all(states, model, item, allow_vanish, at_end, following)
+        if not stepped:
             return None
-        aligned = all(state.pending is None for state in states)
-        aligned_streak = aligned_streak + 1 if aligned else 0
+        if frozen is None and len(stepped) > 1 and Frozen.can_hold(stepped):
+            frozen = Frozen(stepped)
+            stepped = stepped[:1]
+        states = stepped
+        aligned_streak = aligned_streak + 1 if all(state.pending is None for state in states) else 0
         index += 1
+    if frozen is not None:
+        states = frozen.thaw(states[0])
     finished = sorted((s for s in states if s.pending is None), key=lambda s: s.cost)
     return (finished, index) if finished else None
 
 
-def _repair_window(
-    items: list[re.Match[str]], start: int, model: CharModel, text_end: int
-) -> tuple[str, int, bool, int] | None:
+def _step_all(
+    states: list[State],
+    model: CharModel,
+    item: Item,
+    allow_vanish: bool,
+    at_end: bool,
+    following: Item | None,
+) -> list[State]:
+    if len(states) == 1 and item.plain and not (allow_vanish and states[0].pending is not None):
+        # One hypothesis fed one character: step and prune would do just this.
+        assert item.encoded is not None
+        fed = feed_char(states[0], model, item.encoded)
+        stepped = [] if fed is None else [fed]
+    else:
+        stepped = step(states, model, item, allow_vanish, at_end, following)
+    if following is not None and following.note is not None:
+        # Look ahead: an annotation must follow a complete character with its reading,
+        # so hypotheses that cannot carry it are dropped before the beam is cut.
+        note = following.note
+        stepped = [s for s in stepped if s.pending is None and s.prev_char and has_reading(s.prev_char, note)]
+    return prune(stepped) if len(stepped) > 1 else stepped
+
+
+class Frozen:
+    """Beam hypotheses set aside behind the best one while all are in step at the same
+    byte and character: every move the best makes applies to each of them unchanged."""
+
+    def __init__(self, states: list[State]) -> None:
+        self.leader = states[0]
+        self.followers = states[1:]
+
+    @staticmethod
+    def can_hold(states: list[State]) -> bool:
+        first = states[0]
+        key = (first.pending, first.last_byte, first.prev_char)
+        return all(not s.blind and (s.pending, s.last_byte, s.prev_char) == key for s in states)
+
+    def follows(self, stepped: list[State]) -> bool:
+        """Whether the leader's last move was one the followers make alike: a single
+        successor, still in step, with no hidden byte chosen and no byte lost."""
+        if len(stepped) != 1:
+            return False
+        state = stepped[0]
+        return state.choices is self.leader.choices and state.lost == self.leader.lost
+
+    def thaw(self, leader: State) -> list[State]:
+        """The followers as the moves the leader made since freezing leave them."""
+        suffix = []
+        out = leader.out
+        while out is not self.leader.out:
+            out, text = out
+            suffix.append(text)
+        suffix.reverse()
+        extra = leader.cost - self.leader.cost
+        thawed = [leader]
+        for state in self.followers:
+            out = state.out
+            for text in suffix:
+                out = (out, text)
+            moved = State(state.cost + extra, out, leader.last_byte, leader.pending, leader.prev_char, state.lost)
+            moved.choices = state.choices
+            thawed.append(moved)
+        return thawed
+
+
+def _repair_window(items: Items, start: int, model: CharModel, text_end: int) -> tuple[str, int, bool, int] | None:
     """Returns (repaired text, lost bytes, uncertain, index of the first item not consumed).
 
     Dropped pairs are hypothesised only when the window does not read as Chinese
@@ -113,28 +186,28 @@ def _repair_line(line: str, model: CharModel, offset: int, last: bool) -> tuple[
     # Step back to a point that is surely not inside an annotation.
     while region_start > 0 and not _is_boundary(line, region_start):
         region_start -= 1
-    items = list(_ITEM_RE.finditer(line, region_start))
+    items = Items(_ITEM_RE.finditer(line, region_start))
     pieces: list[str] = [line[:region_start]]
     fixes: list[Fix] = []
     done = 0  # items before this index are already in ``pieces``
-    for index, item in enumerate(items):
-        if index < done or item["spot"] is None:
+    for index in items.spots:
+        if index < done:
             continue
         start = max(done, index - SETTLE_ITEMS)
         result = _repair_window(items, start, model, text_end)
         if result is None:
             continue
         window_text, lost, uncertain, end = result
-        window_start = items[start].start()
-        window_end = items[end].start() if end < len(items) else len(line)
-        pieces.append(line[items[done].start() if done < len(items) else len(line) : window_start])
+        window_start = items[start].start
+        window_end = items[end].start if end < len(items) else len(line)
+        pieces.append(line[items[done].start if done < len(items) else len(line) : window_start])
         pieces.append(window_text)
         detail = "rebuilt GBK bytes" + (f"; {lost} swallowed ASCII byte(s) left as U+FFFD" if lost else "")
         detail += f"; {UNCERTAIN}" if uncertain else ""
         fixes.extend(diff_fixes(KIND, line[window_start:window_end], window_text, offset + window_start, detail))
         done = end
     if done < len(items):
-        pieces.append(line[items[done].start() :])
+        pieces.append(line[items[done].start :])
     return "".join(pieces), fixes
 
 

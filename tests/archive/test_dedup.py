@@ -64,3 +64,65 @@ def test_signatures_of_another_scheme_are_never_compared() -> None:
     old_scheme = speech[speech.index(b":") + 1 :]  # what an earlier archiver stored: no prefix
     assert group({1: speech, 2: speech}) == {1: 1, 2: 1}
     assert group({1: speech, 2: old_scheme}) == {}
+
+
+def test_bands_are_those_datasketch_chooses() -> None:
+    from datasketch.lsh import _optimal_param
+
+    from archiver.archive.dedup import BANDS, NUM_PERM, ROWS, SIMILARITY
+
+    assert _optimal_param(SIMILARITY, NUM_PERM, 0.5, 0.5) == (BANDS, ROWS)
+
+
+def _datasketch_groups(signatures: dict[int, bytes]) -> dict[int, int]:
+    """The grouping done with datasketch's MinHashLSH itself: the reference."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from archiver.archive.dedup import NUM_PERM, SCHEME, SEED, SIMILARITY, permutations
+
+    lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
+    hashes = {
+        key: MinHash(
+            num_perm=NUM_PERM,
+            hashvalues=np.frombuffer(blob[len(SCHEME) :], dtype=np.uint32),
+            scheme="affine32",
+            seed=SEED,
+            permutations=np.array(permutations()),
+        )
+        for key, blob in signatures.items()
+    }
+    for key, minhash in hashes.items():
+        lsh.insert(key, minhash)
+    components = {key: {key} for key in hashes}
+    for key, minhash in hashes.items():
+        for other in lsh.query(minhash):
+            similar = minhash.jaccard(hashes[other]) >= SIMILARITY
+            if other != key and similar and components[key] is not components[other]:
+                merged = components[key] | components[other]
+                for member in merged:
+                    components[member] = merged
+    return {key: min(members) for key, members in components.items() if len(members) > 1}
+
+
+def test_groups_are_those_datasketchs_lsh_finds() -> None:
+    """Texts sharing from all to none of their sentences, so that many pairs fall
+    near the threshold: the numpy LSH must join exactly the pairs datasketch's does."""
+    import random
+
+    from farm import corpus_sentences
+
+    from archiver.archive.dedup import group, signature
+
+    rng = random.Random(5)
+    sentences = corpus_sentences()
+    signatures: dict[int, bytes] = {}
+    for family in range(20):
+        base = rng.sample(sentences, 12)
+        for variant in range(6):  # a copy that lost and gained more sentences each time
+            text = "".join([s for s in base if rng.random() > variant * 0.08] + rng.sample(sentences, variant))
+            if (found := signature(text)) is not None:
+                signatures[family * 6 + variant + 1] = found
+    expected = _datasketch_groups(signatures)
+    assert len(set(expected.values())) >= 10 and len(expected) < len(signatures)  # both kinds occur
+    assert group(signatures) == expected
