@@ -8,6 +8,8 @@ No library infers lost bytes; this is the mojibake step's helper.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import itertools
 from collections import Counter
 
@@ -23,6 +25,10 @@ PRIOR_MIN_COUNT = 3  # uses of a character in the page before it can break a tie
 PRIOR_RATIO = 3  # and how many times more often than its rivals
 HOLE_WORD_WINDOW = 4  # characters either side that word frequencies look at
 SCRIPT_PENALTY = 3.0  # nats for a character of the script the stretch does not use
+# Readings of a lost byte that word frequencies judge, the best by character bigrams: a
+# lost trail byte leaves up to 64, and judging all of them made a seed-sized page of
+# lossy mojibake take seconds.
+HOLE_WORD_CANDIDATES = 16
 
 
 def _utf8_length(lead: int) -> int:
@@ -60,20 +66,28 @@ def _sequences(data: bytes) -> list[tuple[bytes, list[str]]] | None:
         if len(sequence) < length:
             return None
         if HOLE in sequence:
-            options = []
-            slots = [range(0x80, 0xF5) if byte == HOLE else (byte,) for byte in sequence]
-            for filled in itertools.product(*slots):
-                try:
-                    options.append(bytes(filled).decode("utf-8"))
-                except UnicodeDecodeError:
-                    continue
+            options = _fillings(sequence)
             if not options:
                 return None
-            result.append((b"", options))
+            result.append((b"", list(options)))
         else:
             result.append((sequence, []))
         index += length
     return result
+
+
+@functools.lru_cache(maxsize=4096)
+def _fillings(sequence: bytes) -> tuple[str, ...]:
+    """The characters a UTF-8 sequence with lost bytes can have been: a page repeats
+    the same few shapes hundreds of times, and each costs up to 13,000 decodes."""
+    options = []
+    slots = [range(0x80, 0xF5) if byte == HOLE else (byte,) for byte in sequence]
+    for filled in itertools.product(*slots):
+        try:
+            options.append(bytes(filled).decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+    return tuple(options)
 
 
 def fill_holes(
@@ -104,25 +118,29 @@ def fill_holes(
     words = get_word_model()
     other_script, penalty = _script_penalties(data, model)
 
+    scored_before: dict[tuple, list[tuple[float, str]]] = {}
+
     def score(index: int, options: list[str]) -> list[tuple[float, str]]:
+        """Each reading's cost in its context; a hole whose neighbours the last round did
+        not fill is not scored again."""
         prev = chars[index - 1] if index > 0 else None
         after = chars[index + 1] if index + 1 < len(chars) else None
-        unique = "".join(dict.fromkeys(options))
-        # option_costs reads only HOLE_WORD_WINDOW characters either side: pass just those,
-        # not the whole run joined again for every hole.
         start = max(0, index - HOLE_WORD_WINDOW)
         around = "".join(chars[start : index + HOLE_WORD_WINDOW + 1])
+        if (known := scored_before.get((index, around))) is not None:
+            return known
+        pair_costs = {
+            char: model.char_cost(prev, char)
+            + (model.char_cost(char, after) if after and after != "\ufffd" else 0.0)
+            + (penalty if char in other_script else 0.0)
+            for char in options
+        }
+        unique = "".join(heapq.nsmallest(HOLE_WORD_CANDIDATES, pair_costs, key=pair_costs.__getitem__))
+        # option_costs reads only HOLE_WORD_WINDOW characters either side: pass just those,
+        # not the whole run joined again for every hole.
         word_costs = words.option_costs(around, index - start, unique, HOLE_WORD_WINDOW, to_simplified=True)
-        return sorted(
-            (
-                word_costs[char]
-                + model.char_cost(prev, char)
-                + (model.char_cost(char, after) if after and after != "\ufffd" else 0.0)
-                + (penalty if char in other_script else 0.0),
-                char,
-            )
-            for char in unique
-        )
+        scored = scored_before[(index, around)] = sorted((word_costs[char] + pair_costs[char], char) for char in unique)
+        return scored
 
     # Clear choices first, then again with them as context: two lost bytes side by
     # side (中華 read as GBK loses a byte of each) each need the other to be known.
