@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from archiver.repair.readings import has_reading
+from archiver.repair.readings import chars_with_reading
 
 CODEC = "gbk"
 
@@ -44,12 +44,32 @@ def decode_pair(first: int, second: int) -> str | None:
     return (_PAIRS or pair_table()).get((first << 8) | second)
 
 
-@functools.lru_cache(maxsize=4096)
 def hidden_bytes(previous: int, syllable: str) -> tuple[int, ...]:
     """Bytes z such that (previous, z) is a GBK character read as ``syllable``."""
-    return tuple(
-        z for z in range(0x40, 0xFF) if (char := decode_pair(previous, z)) is not None and has_reading(char, syllable)
-    )
+    return _trails_reading(syllable).get(previous, ())
+
+
+@functools.lru_cache(maxsize=2048)
+def _trails_reading(syllable: str) -> dict[int, tuple[int, ...]]:
+    """Lead byte → the trail bytes that spell, with it, a character read as
+    ``syllable``: one pass over the syllable's characters, where asking per lead byte
+    tried 190 trails each (a millisecond per question, asked for every lead a ``?``
+    may hide)."""
+    trails: dict[int, list[int]] = {}
+    pairs = pairs_of_chars()
+    for char in chars_with_reading(syllable):
+        for code in pairs.get(char, ()):
+            trails.setdefault(code >> 8, []).append(code & 0xFF)
+    return {lead: tuple(sorted(found)) for lead, found in trails.items()}
+
+
+@functools.cache
+def pairs_of_chars() -> dict[str, tuple[int, ...]]:
+    """Character → every GBK pair (first << 8 | second) that decodes to it."""
+    pairs: dict[str, list[int]] = {}
+    for code, char in pair_table().items():
+        pairs.setdefault(char, []).append(code)
+    return {char: tuple(codes) for char, codes in pairs.items()}
 
 
 @functools.lru_cache(maxsize=512)

@@ -88,4 +88,25 @@ def has_reading(char: str, syllable: str) -> bool:
     return False
 
 
+@functools.cache
+def _tones_by_base() -> dict[str, dict[str, frozenset[int]]]:
+    """Toneless syllable → {character: its tones with that syllable}, for the whole
+    dictionary: the misaligned repair asks which characters read as a syllable."""
+    index: dict[str, dict[str, set[int]]] = {}
+    for code, raw in _pinyin_dict().items():
+        char = chr(int(code))
+        for reading in raw.split(","):
+            base, tone = normalize_pinyin(reading)
+            index.setdefault(base, {}).setdefault(char, set()).add(tone)
+    return {base: {char: frozenset(tones) for char, tones in chars.items()} for base, chars in index.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def chars_with_reading(syllable: str) -> frozenset[str]:
+    """Every character ``c`` with ``has_reading(c, syllable)``."""
+    base, tone = normalize_pinyin(syllable)
+    chars = _tones_by_base().get(base, {})
+    return frozenset(char for char, tones in chars.items() if tone == 0 or tone in tones or 0 in tones)
+
+
 PINYIN_RE = re.compile(PINYIN_SYLLABLE)

@@ -32,3 +32,19 @@ def test_a_dropped_pair_must_complete_and_continue() -> None:
     for firsts, seconds in vanish_options(0x87, 0xA3):
         assert all(decode_pair(0x87, v1) == char for v1, char in firsts)
         assert all(decode_pair(v2, 0xA3) == char for v2, char in seconds)
+
+
+def test_hidden_bytes_are_every_trail_spelling_a_reading() -> None:
+    """The reading index must answer exactly what trying every trail byte answers."""
+    import random
+
+    from archiver.repair.readings import has_reading
+
+    rng = random.Random(3)
+    syllables = ["cè", "fù", "qū", "ji1", "ji", "ZHONG", "lü", "lv4", "de", "n", "m2", "shi4"]
+    for syllable in syllables:
+        for lead in [0x83, 0xD4, 0xF2, *rng.sample(range(0x81, 0xFF), 25)]:
+            brute = tuple(
+                z for z in range(0x40, 0xFF) if (c := decode_pair(lead, z)) is not None and has_reading(c, syllable)
+            )
+            assert hidden_bytes(lead, syllable) == brute, (syllable, hex(lead))
