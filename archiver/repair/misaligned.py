@@ -141,9 +141,10 @@ class Frozen:
             out = state.out
             for text in suffix:
                 out = (out, text)
-            moved = State(state.cost + extra, out, leader.last_byte, leader.pending, leader.prev_char, state.lost)
-            moved.choices = state.choices
-            thawed.append(moved)
+            cost = state.cost + extra
+            thawed.append(
+                State(cost, out, leader.last_byte, leader.pending, leader.prev_char, state.lost, state.choices)
+            )
         return thawed
 
 
