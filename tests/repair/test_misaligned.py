@@ -90,3 +90,32 @@ def test_a_tied_reading_is_reported_not_trusted_silently() -> None:
     # A spot the models settle clearly carries no such mark.
     for damaged, _ in SEED_SPOTS:
         assert not any("uncertain" in fix.detail for fix in repair_misaligned(damaged)[1])
+
+
+def test_frozen_followers_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stepping only the best of hypotheses in step at one byte and character is a
+    shortcut: every window must come out as stepping each of them does."""
+    import random
+
+    from farm import corpus_sentences
+
+    from archiver.repair import misaligned
+
+    rng = random.Random(8)
+    sentences = corpus_sentences()
+    damaged = [farm_damage("".join(rng.sample(sentences, 3))) for _ in range(300)]
+    damaged = [text for text in damaged if SPOT_RE.search(text)]
+    frozen_used = 0
+    real_can_hold = misaligned.Frozen.can_hold
+
+    def counting_can_hold(states: list) -> bool:
+        nonlocal frozen_used
+        held = real_can_hold(states)
+        frozen_used += held
+        return held
+
+    monkeypatch.setattr(misaligned.Frozen, "can_hold", staticmethod(counting_can_hold))
+    shortcut = [repair_misaligned(text) for text in damaged]
+    assert frozen_used >= 20 and len(damaged) >= 40  # the shortcut was taken, often
+    monkeypatch.setattr(misaligned.Frozen, "can_hold", staticmethod(lambda states: False))
+    assert [repair_misaligned(text) for text in damaged] == shortcut
