@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -84,7 +85,7 @@ def signature(text: str) -> bytes | None:
     return SCHEME + minhash_values(shingle_hashes(normal)).tobytes()
 
 
-def group(signatures: dict[int, bytes]) -> dict[int, int]:
+def group(signatures: Mapping[int, bytes] | Iterable[tuple[int, bytes]]) -> dict[int, int]:
     """Document id → group id (its group's smallest id), for documents with a near twin.
 
     MinHash LSH as datasketch's ``MinHashLSH`` does it (the same bands, then the
@@ -92,11 +93,20 @@ def group(signatures: dict[int, bytes]) -> dict[int, int]:
     datasketch's LSH module imports scipy to choose its bands, half a second of every
     ingest, and makes a Python object per document.  Pairs already joined are not
     compared again, so a thousand copies of one page cost a thousand comparisons.
+    Signatures may be streamed as (id, signature) rows: the matrix is all that is
+    held, half a kilobyte a document.
     """
-    ids = [document_id for document_id, blob in sorted(signatures.items()) if blob.startswith(SCHEME)]
+    rows = signatures.items() if isinstance(signatures, Mapping) else signatures
+    ids: list[int] = []
+    chunks: list[np.ndarray] = []
+    for document_id, blob in rows:
+        if blob.startswith(SCHEME):
+            ids.append(document_id)
+            chunks.append(np.frombuffer(blob, dtype=np.uint32, offset=len(SCHEME)))
     if len(ids) < 2:
         return {}
-    matrix = np.stack([np.frombuffer(signatures[i][len(SCHEME) :], dtype=np.uint32) for i in ids])
+    matrix = np.stack(chunks)
+    del chunks
     parent = list(range(len(ids)))
 
     def find(node: int) -> int:

@@ -327,8 +327,7 @@ class Archive:
         """Regroup near-duplicate documents from the stored signatures; returns groups."""
         from archiver.archive.dedup import group
 
-        signatures = dict(self.db.execute("SELECT document_id, signature FROM minhash"))
-        groups = group(signatures)
+        groups = group(self.db.execute("SELECT document_id, signature FROM minhash ORDER BY document_id"))
         with self.write():
             self.db.execute("DELETE FROM near_duplicates")
             self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?)", groups.items())
