@@ -49,6 +49,12 @@ BINARY_SIGNATURES = {
     b"SQLite format 3": "an SQLite database",
 }
 SNIFF_BYTES = 65536
+# C0 control bytes other than tab, line breaks, form feed and escape: no text encoding
+# archiver reads (UTF-8, GBK, Big5, Shift-JIS, EUC-KR, cp1252) uses them for letters,
+# so text holds almost none, while compressed or random data has one byte in nine.
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x1B)) + bytes(range(0x1C, 0x20))
+CONTROL_SHARE_MAX = 0.05
+CONTROL_COUNT_MIN = 8  # a few stray bells in a short page are not binary
 # Mean model cost above which a whole-file decoding reads as garbage, so a
 # line-by-line decoding is tried too (clean Chinese averages 5-7 nats a character).
 MOJIBAKE_MEAN_COST = 9.0
@@ -76,8 +82,13 @@ def reject_binary(data: bytes) -> None:
         if data.startswith(signature):
             raise InputError(f"binary input ({what}), not text")
     head = data[:SNIFF_BYTES]
-    if b"\x00" in head and not any(head.startswith(bom) for bom, _ in BOMS):
+    if any(head.startswith(bom) for bom, _ in BOMS):
+        return  # UTF-16 and UTF-32 are full of NUL and control bytes
+    if b"\x00" in head:
         raise InputError("binary input (contains NUL bytes), not text")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls >= CONTROL_COUNT_MIN and controls > CONTROL_SHARE_MAX * len(head):
+        raise InputError(f"binary input ({controls} control bytes in {len(head)}), not text")
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:

@@ -1,6 +1,8 @@
 import codecs
+import random
 
 import pytest
+from farm import read_clean
 
 from archiver.decode import decode_bytes
 from archiver.errors import InputError
@@ -56,8 +58,26 @@ def test_japanese_and_korean_keep_their_codecs() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
         (b"PK\x03\x04\x14\x00", "zip"),
         (b"abc\x00\x01\x02def", "NUL"),
+        (random.Random(4).randbytes(300).replace(b"\x00", b"\x01"), "control bytes"),
     ],
 )
 def test_binary_and_empty_input_is_refused(data: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):
         decode_bytes(data)
+
+
+def test_compressed_data_without_a_signature_is_refused() -> None:
+    import lzma
+
+    speech = read_clean("hans_seed_speech.txt").encode("utf-8")
+    packed = lzma.compress(speech, format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA2}])
+    packed = packed.replace(b"\x00", b"\x01")  # no NUL byte to give it away
+    with pytest.raises(InputError, match="control bytes"):
+        decode_bytes(packed)
+
+
+def test_a_few_stray_control_bytes_do_not_make_text_binary() -> None:
+    for repeats in (1, 40):  # few in all; many, but a small share of the bytes
+        text = "第一段\x07内容。\n第二段\x1a内容。\f\n第三段\x1b[0m内容。\n" * repeats
+        assert decode_bytes(text.encode("utf-8")).text == text
+        assert decode_bytes(text.encode("gbk")).text == text
