@@ -153,12 +153,29 @@ def _utf8_candidates(
     data, starts = encoded
     boundaries = {position: index for index, position in enumerate(starts)}
     for match in _UTF8_RUN.finditer(data):
-        first, last = boundaries.get(match.start()), boundaries.get(match.end())
+        run, first, last = match.group(), boundaries.get(match.start()), boundaries.get(match.end())
+        if last is None and (tail := _truncated_tail(data[match.end() :])) is not None:
+            run, last = run + tail, len(starts) - 1
         if first is None or last is None or last - first < 2:
             continue
-        decoded = fill_holes(match.group(), model, prior, ends_line and match.end() == len(data))
+        decoded = fill_holes(run, model, prior, ends_line and starts[last] == len(data))
         if decoded is not None:
             yield first, last, decoded[0], decoded[1]
+
+
+def _truncated_tail(rest: bytes) -> bytes | None:
+    """The last character's bytes when the stretch ends partway through it, its missing
+    bytes as HOLEs: a decoder that silently dropped the final bytes of 度。 leaves
+    鎴戜滑…搴︺, whose last GBK character holds 。's first UTF-8 byte alone."""
+    if not rest or HOLE in rest:
+        return None
+    needed = _UTF8_LENGTHS.get(rest[0], 0)
+    if not 1 <= len(rest) < needed or any(not 0x80 <= byte <= 0xBF for byte in rest[1:]):
+        return None
+    return rest + bytes((HOLE,)) * (needed - len(rest))
+
+
+_UTF8_LENGTHS = {lead: 2 if lead <= 0xDF else 3 if lead <= 0xEF else 4 for lead in range(0xC2, 0xF5)}
 
 
 def _is_utf8_mojibake(span: str) -> bool:

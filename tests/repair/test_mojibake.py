@@ -115,6 +115,17 @@ def test_a_lost_stop_ends_a_line_and_a_comma_is_not_guessed() -> None:
     assert first.endswith("\ufffd") and second == "散会。"
 
 
+def test_bytes_a_decoder_dropped_at_the_end_of_a_stretch() -> None:
+    """The core issue's example: 我们在落实制度。 as UTF-8, read as GBK by a decoder
+    that dropped the last two bytes of 。, so its first byte hides inside ︺."""
+    damaged = "鎴戜滑鍦ㄨ惤瀹炲埗搴︺"
+    assert damaged.encode("gb18030")[-1] == 0xE3  # 。 is E3 80 82
+    assert repair_mojibake(damaged)[0] == "我们在落实制度。"  # a line ends with a stop
+    mid_line, fixes = repair_mojibake(f"前文：{damaged} 后文")
+    assert mid_line == "前文：我们在落实制度\ufffd 后文"  # nothing says which character was cut
+    assert "lost byte" in fixes[0].detail
+
+
 def test_unresolvable_lost_byte_stays_a_single_replacement_character() -> None:
     repaired, fixes = repair_mojibake("第二行".encode().decode("gb18030", errors="replace"))
     assert repaired.startswith("第二")
