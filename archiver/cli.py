@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,8 +14,9 @@ from archiver import __version__, cli_archive
 from archiver.archive.store import Archive
 from archiver.cli_common import OutputFormat, ScriptOption
 from archiver.errors import ArchiverError
-from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, iter_inputs, read_input
+from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, InputItem, iter_inputs, open_stream, read_input
 from archiver.inspect import inspect_bytes
+from archiver.jsonl import JsonlOptions, filter_jsonl
 from archiver.runner import CleanOptions, Outcome, process_inputs
 
 app = typer.Typer(
@@ -45,6 +47,7 @@ ScriptArg = Annotated[
 ]
 MaxSizeArg = Annotated[int, typer.Option("--max-size", help="Skip files larger than this many bytes.")]
 QuietArg = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
+WorkersArg = Annotated[int, typer.Option("--workers", "-w", help="Processes to use (default: all cores).", min=0)]
 
 
 def _error(source: str, message: str) -> None:
@@ -70,17 +73,38 @@ def main(
 def fix(
     path: Annotated[str, typer.Argument(help="File to repair, or - for stdin.")] = STDIN,
     script: ScriptArg = ScriptOption.auto,
-    explain: Annotated[bool, typer.Option("--explain", help="List every fix on stderr as JSON lines.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="List every fix on stderr as JSON lines (with --jsonl: add fix counts to each record)."
+        ),
+    ] = False,
     max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
+    jsonl: Annotated[
+        bool,
+        typer.Option("--jsonl", help="Input is JSON lines: repair one field of every record, streaming."),
+    ] = False,
+    field: Annotated[str, typer.Option("--field", help="With --jsonl: the field holding the text.")] = "text",
+    workers: WorkersArg = 0,
+    quiet: QuietArg = False,
 ) -> None:
     """Repair text only and write it to stdout: no title, no removed lines.
 
     Use it as a filter in front of other tools:  archiver fix - < in.txt > out.txt
+
+    With --jsonl each line is a record (as datatrove and dolma write them) and only
+    its --field is repaired, each record on its own; the stream is read a batch at
+    a time, so it may be any length.  A line that is not a JSON object with that
+    field is passed through unchanged and reported on stderr with its line number.
+    Exit status: 0 when everything was read, 1 when the input or any record failed.
     """
+    item = next(iter_inputs([path]))
+    if jsonl:
+        _fix_jsonl(item, JsonlOptions(field, script.value, explain, max_size), workers, quiet)
+        return
     from archiver.decode import decode_bytes
     from archiver.repair import fix_and_explain
 
-    item = next(iter_inputs([path]))
     try:
         text = decode_bytes(read_input(item, max_size)).text
     except ArchiverError as error:
@@ -93,12 +117,33 @@ def fix(
             typer.echo(json.dumps(found.to_dict(), ensure_ascii=False), err=True)
 
 
+def _fix_jsonl(item: InputItem, options: JsonlOptions, workers: int, quiet: bool) -> None:
+    try:
+        stream = open_stream(item)
+    except ArchiverError as error:
+        _error(item.source, str(error))
+        raise typer.Exit(1) from None
+    with stream as lines:
+        summary = filter_jsonl(
+            lines,
+            sys.stdout.buffer.write,
+            options,
+            workers or os.cpu_count() or 1,
+            lambda number, error: _error(f"{item.source}:{number}", error),
+        )
+    sys.stdout.flush()
+    if not quiet:
+        typer.echo(f"archiver: {summary.lines} line(s): {summary.repaired} repaired, {summary.failed} failed", err=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def clean(
     paths: InputPathsArg,
     output_format: FormatArg = OutputFormat.text,
     script: ScriptArg = ScriptOption.auto,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Processes to use (default: all cores).", min=0)] = 0,
+    workers: WorkersArg = 0,
     explain: Annotated[
         bool, typer.Option("--explain", help="With --format json, include every fix, not just counts.")
     ] = False,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from archiver.errors import InputError
 
@@ -126,3 +128,18 @@ def read_input(item: InputItem, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if len(data) > max_bytes:
         raise InputError(f"too large (over the limit of {max_bytes:,} bytes, see --max-size)")
     return data
+
+
+def open_stream(item: InputItem) -> contextlib.AbstractContextManager[BinaryIO]:
+    """The input as a binary stream to read line by line, whatever its size (use it
+    in a ``with``: standard input is not closed)."""
+    if item.error:
+        raise InputError(item.error)
+    if item.path is None:
+        return contextlib.nullcontext(sys.stdin.buffer)
+    try:
+        if item.path.is_dir():
+            raise InputError("is a directory")
+        return item.path.open("rb")
+    except OSError as error:
+        raise InputError(_describe(error)) from error

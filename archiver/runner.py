@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import dataclasses
 import functools
@@ -154,6 +155,24 @@ def run_parallel(items: list[S], work: Callable[[S], T], workers: int) -> Iterat
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         chunksize = max(1, min(16, len(remote) // (workers * 16)))
         yield from pool.map(work, remote, chunksize=chunksize)
+
+
+def map_streaming(items: Iterable[S], work: Callable[[S], T], workers: int) -> Iterator[T]:
+    """``work`` over a stream too long to hold, on ``workers`` processes, results in
+    order; at most a few items per worker are in flight, so memory stays flat."""
+    if workers <= 1:
+        yield from map(work, items)
+        return
+    _warm_up()
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    in_flight: collections.deque[concurrent.futures.Future[T]] = collections.deque()
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for item in items:
+            in_flight.append(pool.submit(work, item))
+            if len(in_flight) >= 4 * workers:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
 
 def with_progress(outcomes: Iterable[T], total: int, description: str, quiet: bool) -> Iterable[T]:

@@ -50,6 +50,26 @@ def test_fix_explain_lists_fixes_on_stderr() -> None:
     assert json.loads(result.stderr.splitlines()[0])["kind"] == "pinyin"
 
 
+def test_fix_jsonl_is_a_streaming_record_filter(tmp_path: Path) -> None:
+    seed_text = SEED.read_text(encoding="utf-8")
+    stream = b"".join(
+        [
+            json.dumps({"id": "a", "text": seed_text}, ensure_ascii=False).encode() + b"\n",
+            b"{oops\n",
+            json.dumps({"id": "b", "text": "他(tā)说"}, ensure_ascii=False).encode() + b"\n",
+        ]
+    )
+    result = archiver("fix", "--jsonl", "-", stdin=stream)
+    assert result.returncode == 1  # one line failed; the others still came out
+    first, broken, last = result.stdout.split(b"\n")[:3]
+    assert "我们在落实制度" in json.loads(first)["text"] and broken == b"{oops"
+    assert json.loads(last) == {"id": "b", "text": "他说"}
+    errors = result.stderr.decode().splitlines()
+    assert errors[0].startswith("archiver: -:2: not JSON") and errors[-1] == "archiver: 3 line(s): 2 repaired, 1 failed"
+    missing = archiver("fix", "--jsonl", str(tmp_path / "missing.jsonl"))
+    assert missing.returncode == 1 and missing.stderr.decode().count("\n") == 1
+
+
 @pytest.fixture
 def bad_inputs(tmp_path: Path) -> Path:
     (tmp_path / "good.txt").write_text("标题\n正文在这里。", encoding="utf-8")
