@@ -26,7 +26,9 @@ class PipelineResult:
 
 
 def run_pipeline(text: str, script: ScriptChoice = "auto", punctuation: bool = True) -> PipelineResult:
-    result = PipelineResult(text)
+    # Line breaks become "\n" first, as ftfy and ``clean`` make them: the steps work a
+    # line at a time, and a "\r" left at a line's end read as a break of its own.
+    result = PipelineResult(text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text)
 
     def apply(step: Step) -> None:
         result.text, fixes = step(result.text)
