@@ -49,10 +49,11 @@ BINARY_SIGNATURES = {
     b"SQLite format 3": "an SQLite database",
 }
 SNIFF_BYTES = 65536
-# C0 control bytes other than tab, line breaks, form feed and escape: no text encoding
-# archiver reads (UTF-8, GBK, Big5, Shift-JIS, EUC-KR, cp1252) uses them for letters,
-# so text holds almost none, while compressed or random data has one byte in nine.
-_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x1B)) + bytes(range(0x1C, 0x20))
+# C0 control bytes other than tab, line breaks, form feed, and the shift and escape
+# bytes ISO-2022 encodings switch character sets with: no text encoding archiver reads
+# uses them for letters, so text holds almost none, while compressed or random data
+# has one byte in ten.
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x10, 0x1B)) + bytes(range(0x1C, 0x20))
 CONTROL_SHARE_MAX = 0.05
 CONTROL_COUNT_MIN = 8  # a few stray bells in a short page are not binary
 # Mean model cost above which a whole-file decoding reads as garbage, so a
