@@ -142,10 +142,15 @@ def export_warc(archive: Archive, out: Path) -> int:
 
 def export(archive: Archive, out: Path, output_format: str) -> int:
     """Returns the number of documents (jsonl, txt) or records (warc) written."""
-    if output_format == "jsonl":
-        return export_jsonl(archive, out)
-    if output_format == "txt":
-        return export_txt(archive, out)
-    if output_format == "warc":
-        return export_warc(archive, out)
-    raise ArchiveError(f"unknown export format {output_format!r}; choose one of {', '.join(FORMATS)}")
+    writers = {"jsonl": export_jsonl, "txt": export_txt, "warc": export_warc}
+    if output_format not in writers:
+        raise ArchiveError(f"unknown export format {output_format!r}; choose one of {', '.join(FORMATS)}")
+    if output_format == "txt" and out.exists() and not out.is_dir():
+        raise ArchiveError(f"{out} is a file; --format txt writes a directory tree there")
+    if output_format != "txt" and out.is_dir():
+        raise ArchiveError(f"{out} is a directory; --format {output_format} writes one file")
+    try:
+        return writers[output_format](archive, out)
+    except OSError as error:
+        where = error.filename or out
+        raise ArchiveError(f"cannot write {where}: {error.strerror or error}") from error

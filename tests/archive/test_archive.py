@@ -131,6 +131,22 @@ def test_export_never_writes_outside_out(tmp_path: Path) -> None:
     assert written == ["nested/out/a/b.txt", "nested/out/escape.txt", "nested/out/tmp/absolute.txt"]
 
 
+def test_export_to_the_wrong_kind_of_path_says_so_in_one_line(tmp_path: Path) -> None:
+    archive = str(tmp_path / "archive")
+    run_archiver("ingest", "-a", archive, str(Path(__file__).parents[2] / "samples"))
+    (tmp_path / "a_file.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "a_dir").mkdir()
+    for out, fmt, message in [
+        ("a_file.txt", "txt", "is a file; --format txt writes a directory tree there"),
+        ("a_dir", "jsonl", "is a directory; --format jsonl writes one file"),
+        ("a_file.txt/out.warc", "warc", "cannot write"),  # under a file
+    ]:
+        result = run_archiver("export", str(tmp_path / out), "-f", fmt, "-a", archive, check=False)
+        errors = result.stderr.decode().splitlines()
+        assert result.returncode == 1 and len(errors) == 1 and message in errors[0], errors
+    assert (tmp_path / "a_file.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_verify_catches_a_flipped_byte_and_a_missing_blob(corpus: Path, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     run_archiver("ingest", "-a", str(archive), str(corpus))
