@@ -32,6 +32,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -258,6 +259,9 @@ def run() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         raise SystemExit(0) from None
+    except Exception as error:  # a bug: one line, never a traceback
+        sys.stderr.write(f"archiver: internal error ({type(error).__name__}: {error}); please report it\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -70,6 +70,29 @@ def test_fix_jsonl_is_a_streaming_record_filter(tmp_path: Path) -> None:
     assert missing.returncode == 1 and missing.stderr.decode().count("\n") == 1
 
 
+def test_an_archive_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    result = archiver("ingest", "--archive", str(tmp_path / "a_file" / "archive"), str(SEED))
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        f"archiver: cannot create the archive at {tmp_path / 'a_file' / 'archive'}: Not a directory"
+    ]
+
+
+def test_a_bug_is_reported_in_one_line_not_a_traceback() -> None:
+    program = (
+        "import sys, archiver.cli as cli\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise RuntimeError('simulated bug')\n"
+        "cli.inspect_bytes = broken\n"
+        f"sys.argv = ['archiver', 'inspect', {str(SEED)!r}]\n"
+        "cli.run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "archiver: internal error (RuntimeError: simulated bug); please report it\n"
+
+
 @pytest.fixture
 def bad_inputs(tmp_path: Path) -> Path:
     (tmp_path / "good.txt").write_text("标题\n正文在这里。", encoding="utf-8")

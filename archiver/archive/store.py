@@ -164,7 +164,10 @@ class Archive:
         if not database.exists():
             if not create:
                 raise ArchiveError(f"no archive at {root} (create one with 'archiver ingest --archive {root} PATH')")
-            root.mkdir(parents=True, exist_ok=True)
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ArchiveError(f"cannot create the archive at {root}: {error.strerror or error}") from error
         try:
             connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -177,7 +180,11 @@ class Archive:
         except sqlite3.DatabaseError as error:
             raise ArchiveError(f"cannot open the archive database {database}: {error}") from error
         archive = cls(root, connection)
-        archive.blobs.create()
+        try:
+            archive.blobs.create()
+        except OSError as error:
+            connection.close()
+            raise ArchiveError(f"cannot create the blob store in {root}: {error.strerror or error}") from error
         return archive
 
     def close(self) -> None:
