@@ -10,6 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m compileall -q archiver  # bytecode up front: an editable install leaves none, and some shells forbid writing it
 	touch $@
 
 demo: $(VENV)/.installed

@@ -98,7 +98,10 @@ def document_keys(text: str) -> dict[int, str]:
     of them together: a page costs one OpenCC call over its short lines.
     """
     lines = [line.strip() for line in text.splitlines()]
-    bare = _PINYIN_RE.sub("", "\n".join(lines)).split("\n")  # the pattern never spans lines
+    joined = "\n".join(lines)
+    if "(" in joined or "（" in joined:  # the pattern never spans lines
+        joined = _PINYIN_RE.sub("", joined)
+    bare = joined.split("\n")
     chosen = [index for index, line in enumerate(bare) if _may_fit(line)]
     keys: dict[int, str] = {}
     for index, normal in zip(chosen, _normalise_many([bare[index] for index in chosen]), strict=True):
