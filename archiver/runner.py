@@ -126,9 +126,11 @@ def should_learn(arguments: list[str], items: list[InputItem]) -> bool:
 
 
 def _warm_up() -> None:
-    """Load the models once in the parent so forked workers share them."""
+    """Load the models whole, once, in the parent so forked workers share them."""
+    from archiver.lm import get_model
     from archiver.lm.words import get_word_model
 
+    get_model().load_all()
     get_word_model()
 
 

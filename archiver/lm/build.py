@@ -137,15 +137,18 @@ def main(out: Path = MODEL_PATH) -> None:
     unigram, bigram = build_char_model(words)
     simplified_vocabulary = {c for w, _ in words for c in w}
     hans_only, hant_only, ambiguous = build_script_tables(simplified_vocabulary)
+    word_costs = build_word_costs(words)
     payload = {
-        "format": 1,
+        "format": 2,
         "unknown_cost": UNKNOWN_COST,
         "unigram": unigram,
-        "bigram": bigram,
+        # The two big tables are marshalled apart and read on first use: undamaged
+        # UTF-8 pages need neither, and reading them is most of a start-up.
+        "bigram": marshal.dumps(bigram),
         "hans_only": hans_only,
         "hant_only": hant_only,
         "ambiguous_t2s": ambiguous,
-        "words": build_word_costs(words),
+        "words": marshal.dumps(word_costs),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     import zstandard
@@ -154,7 +157,7 @@ def main(out: Path = MODEL_PATH) -> None:
     out.write_bytes(zstandard.ZstdCompressor(level=19).compress(marshal.dumps(payload)))
     print(
         f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB): {len(unigram)} chars, "
-        f"{len(bigram)} bigrams, {len(payload['words'])} words, {len(ambiguous)} ambiguous t2s characters",
+        f"{len(bigram)} bigrams, {len(word_costs)} words, {len(ambiguous)} ambiguous t2s characters",
         file=sys.stderr,
     )
 

@@ -24,6 +24,7 @@ ODD_CHAR_COST = 12.0  # Latin-1 symbols, accented letters, box drawing: mojibake
 BROKEN_CHAR_COST = 25.0  # U+FFFD, private use, controls
 MEMO_LIMIT = 500_000  # pairs remembered before the memo starts over
 SCRIPT_TABLE_SIZE = 0x32000  # past the CJK extension planes
+MODEL_FORMAT = 2  # the big tables marshalled apart (see archiver.lm.build)
 
 
 def is_han(char: str) -> bool:
@@ -63,15 +64,30 @@ class CharModel:
     """Character bigram costs with unigram backoff, plus script tables."""
 
     def __init__(self, payload: dict) -> None:
+        if payload.get("format") != MODEL_FORMAT:
+            raise ValueError(f"model data of format {payload.get('format')}, expected {MODEL_FORMAT}: run make model")
         self._unigram: dict[str, int] = payload["unigram"]
-        self._bigram: dict[str, int] = payload["bigram"]
+        self._sections: dict[str, bytes] = {"bigram": payload["bigram"], "words": payload["words"]}
         self.hans_only: frozenset[str] = frozenset(payload["hans_only"])
         self.hant_only: frozenset[str] = frozenset(payload["hant_only"])
         self.ambiguous_t2s: dict[str, str] = payload["ambiguous_t2s"]
-        self.word_costs: dict[str, int] = payload["words"]  # quantised like the bigrams
         # Public so the beam search can probe it inline: a method call per probe was a
         # fifth of its time.  Read-only outside this class.
         self.memo: dict[tuple[str | None, str], float] = {}
+
+    @functools.cached_property
+    def _bigram(self) -> dict[str, int]:
+        """Read on first use (0.09 s): pages that are valid UTF-8 and undamaged never need it."""
+        return marshal.loads(self._sections.pop("bigram"))
+
+    @functools.cached_property
+    def word_costs(self) -> dict[str, int]:
+        """jieba's words, quantised like the bigrams; read on first use (0.03 s)."""
+        return marshal.loads(self._sections.pop("words"))
+
+    def load_all(self) -> None:
+        """Read every table now: before forking workers, so they share one copy."""
+        _ = self._bigram, self.word_costs
 
     def char_cost(self, prev: str | None, char: str) -> float:
         """Cost of ``char`` following ``prev`` (None at a boundary), memoised."""
