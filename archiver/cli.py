@@ -93,11 +93,13 @@ def fix(
 
     Use it as a filter in front of other tools:  archiver fix - < in.txt > out.txt
 
-    With --jsonl each line is a record (as datatrove and dolma write them) and only
-    its --field is repaired, each record on its own; the stream is read a batch at
-    a time, so it may be any length.  A line that is not a JSON object with that
-    field is passed through unchanged and reported on stderr with its line number.
-    Exit status: 0 when everything was read, 1 when the input or any record failed.
+    With --jsonl each line is a record (as datatrove and dolma write them),
+    and only its --field is repaired, each record on its own; the stream is
+    read a batch at a time, so it may be any length.  A line that is not a
+    JSON object with that field is passed through unchanged and reported on
+    stderr with its line number.
+    Exit status: 0 when everything was read, 1 when the input or any record
+    failed.
     """
     item = next(iter_inputs([path]))
     if jsonl:
@@ -162,8 +164,8 @@ def clean(
     Text output is the title, a blank line, then the body; several documents are
     separated by a form feed line.  Given a directory or a WARC file, archiver
     first learns the lines each site repeats on its pages and removes them too.
-    JSON output carries source, title, date, text,
-    encoding, script, fixes (kind -> count), removed lines and warnings.
+    JSON output carries source, title, date, text, encoding, script, fixes
+    (kind -> count), removed lines and warnings.
     Exit status: 0 when every input was cleaned, 1 when any failed (each failure
     is one line on stderr; the others still run).
     """
