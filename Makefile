@@ -31,7 +31,7 @@ test: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed
-	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/throughput.py --repeat 3
 	$(PY) benchmarks/ingest.py
 
 model: $(VENV)/.installed
