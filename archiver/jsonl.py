@@ -98,11 +98,11 @@ def filter_jsonl(
 ) -> JsonlSummary:
     """Repair every record of ``lines`` and ``write`` each line out, in order; a
     line that cannot be repaired is written unchanged and given to ``on_error``."""
-    from archiver.runner import map_streaming
+    from archiver.runner import run_parallel
 
     summary = JsonlSummary()
     work = functools.partial(fix_record_batch, options=options)
-    for results in map_streaming(batches(lines), work, workers):
+    for results in run_parallel(batches(lines), work, workers, chunk=1):
         for result in results:
             summary.lines += 1
             summary.repaired += result.repaired

@@ -6,6 +6,7 @@ import collections
 import concurrent.futures
 import dataclasses
 import functools
+import itertools
 import json
 import multiprocessing
 import os
@@ -24,6 +25,11 @@ from archiver.structure.learned import BoilerplateCounter, LearnedBoilerplate, d
 S = TypeVar("S")
 T = TypeVar("T")
 PARALLEL_MIN_INPUTS = 4  # below this, starting processes costs more than it saves
+# Inputs a worker takes at once: the first tasks are small so every worker starts at
+# once and a handful of files still spread, then they grow to CHUNK, since handing a
+# task over costs about what cleaning a small page does.
+CHUNK = 16
+IN_FLIGHT_PER_WORKER = 4  # tasks queued a worker: enough to keep it busy, few enough to stream
 
 
 @dataclass
@@ -107,22 +113,22 @@ def _line_keys(item: InputItem, max_bytes: int) -> list[tuple[str, dict[int, str
     return found
 
 
-def learn_boilerplate(items: list[InputItem], max_bytes: int, workers: int = 1) -> LearnedBoilerplate:
+def learn_boilerplate(items: Iterable[InputItem], max_bytes: int, workers: int = 1) -> LearnedBoilerplate:
     """First pass over a directory or WARC: count each site's recurring lines.
 
     Standard input is left out: it can be read only once.
     """
     counter = BoilerplateCounter()
-    readable = [item for item in items if item.path is not None and item.error is None]
+    readable = (item for item in items if item.path is not None and item.error is None)
     for found in run_parallel(readable, functools.partial(_line_keys, max_bytes=max_bytes), workers):
         for site, keys in found:
             counter.add(site, keys)
     return counter.learned()
 
 
-def should_learn(arguments: list[str], items: list[InputItem]) -> bool:
+def should_learn(arguments: list[str]) -> bool:
     """Boilerplate is learned when a whole tree or a WARC comes in at once."""
-    return any(os.path.isdir(argument) for argument in arguments) or any(is_warc(item.name, b"") for item in items)
+    return any(os.path.isdir(argument) or is_warc(argument, b"") for argument in arguments)
 
 
 def _warm_up() -> None:
@@ -138,52 +144,75 @@ def _reads_stdin(item: object) -> bool:
     return isinstance(item, InputItem) and item.path is None and item.error is None
 
 
-def run_parallel(items: list[S], work: Callable[[S], T], workers: int) -> Iterator[T]:
-    """``work`` over ``items`` on ``workers`` processes, results in input order (stdin,
-    which belongs to this process, first).
+def run_parallel(items: Iterable[S], work: Callable[[S], T], workers: int, chunk: int = CHUNK) -> Iterator[T]:
+    """``work`` over ``items`` on ``workers`` processes, results in input order.
 
-    ``work`` must be picklable (a top-level function or a functools.partial of one).
+    Items are taken from the iterable as the workers need them, up to ``chunk`` to a
+    task, with a few tasks a worker in flight: a tree of a million files is never held
+    whole, and a reader that stops early (``| head``) stops the run.  Standard input
+    belongs to this process and is read here, in its turn.  ``work`` must be
+    picklable (a top-level function or a functools.partial of one).
     """
-    local = [item for item in items if _reads_stdin(item)]
-    remote = [item for item in items if not _reads_stdin(item)]
-    for item in local:  # stdin belongs to this process
-        yield work(item)
-    if workers <= 1 or len(remote) < PARALLEL_MIN_INPUTS:
-        for item in remote:
-            yield work(item)
+    iterator = iter(items)
+    head = list(itertools.islice(iterator, PARALLEL_MIN_INPUTS))
+    if workers <= 1 or len(head) < PARALLEL_MIN_INPUTS:
+        yield from map(work, itertools.chain(head, iterator))
         return
     _warm_up()
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    task = functools.partial(_work_on_chunk, work)
+    in_flight: collections.deque[concurrent.futures.Future[list[T]]] = collections.deque()
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunksize = max(1, min(16, len(remote) // (workers * 16)))
-        yield from pool.map(work, remote, chunksize=chunksize)
+        try:
+            waiting: list[S] = []
+            size = 1
+            for item in itertools.chain(head, iterator):
+                if _reads_stdin(item):
+                    if waiting:
+                        in_flight.append(pool.submit(task, waiting))
+                        waiting = []
+                    while in_flight:
+                        yield from in_flight.popleft().result()
+                    yield work(item)
+                    continue
+                waiting.append(item)
+                if len(waiting) >= size:
+                    in_flight.append(pool.submit(task, waiting))
+                    waiting = []
+                    size = min(chunk, size * 2)
+                    while len(in_flight) > IN_FLIGHT_PER_WORKER * workers:
+                        yield from in_flight.popleft().result()
+            if waiting:
+                in_flight.append(pool.submit(task, waiting))
+            while in_flight:
+                yield from in_flight.popleft().result()
+        finally:  # the reader stopped early, or failed: drop what has not started
+            for future in in_flight:
+                future.cancel()
 
 
-def map_streaming(items: Iterable[S], work: Callable[[S], T], workers: int) -> Iterator[T]:
-    """``work`` over a stream too long to hold, on ``workers`` processes, results in
-    order; at most a few items per worker are in flight, so memory stays flat."""
-    if workers <= 1:
-        yield from map(work, items)
-        return
-    _warm_up()
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    in_flight: collections.deque[concurrent.futures.Future[T]] = collections.deque()
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for item in items:
-            in_flight.append(pool.submit(work, item))
-            if len(in_flight) >= 4 * workers:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+def _work_on_chunk(work: Callable[[S], T], items: list[S]) -> list[T]:
+    return [work(item) for item in items]
+
+
+def shows_progress(quiet: bool) -> bool:
+    """Progress goes to a terminal's stderr, never to a pipe or a log."""
+    return not quiet and sys.stderr.isatty()
 
 
 def with_progress(outcomes: Iterable[T], total: int, description: str, quiet: bool) -> Iterable[T]:
     """A progress bar on a terminal's stderr; nothing when piped or quiet."""
-    if quiet or not sys.stderr.isatty() or total <= 1:
+    if not shows_progress(quiet) or total <= 1:
         return outcomes
     from rich.progress import track
 
     return track(outcomes, total=total, description=description, console=_stderr_console(), transient=True)
+
+
+def count_inputs(arguments: list[str], quiet: bool) -> int:
+    """How many inputs there are, for a progress bar: a walk of the tree that holds
+    nothing, made only when a bar will show."""
+    return sum(1 for _ in iter_inputs(arguments)) if shows_progress(quiet) else 0
 
 
 def process_inputs(
@@ -193,17 +222,20 @@ def process_inputs(
     workers: int = 0,
     quiet: bool = False,
 ) -> int:
-    """Clean every input, calling ``emit`` in input order; returns how many there were."""
-    items = list(iter_inputs(arguments))
+    """Clean every input, calling ``emit`` in input order; returns how many there were.
+
+    The inputs are walked afresh for each pass, never held: memory does not grow
+    with the number of files.
+    """
     workers = workers or os.cpu_count() or 1
-    if should_learn(arguments, items):
-        learned = learn_boilerplate(items, options.max_bytes, workers)
+    if should_learn(arguments):
+        learned = learn_boilerplate(iter_inputs(arguments), options.max_bytes, workers)
         if options.learned:
             learned = options.learned.merged(learned)
         options = dataclasses.replace(options, learned=learned)
     count = 0
-    batches = run_parallel(items, functools.partial(clean_item, options=options), workers)
-    for outcomes in with_progress(batches, len(items), "cleaning", quiet):
+    batches = run_parallel(iter_inputs(arguments), functools.partial(clean_item, options=options), workers)
+    for outcomes in with_progress(batches, count_inputs(arguments, quiet), "cleaning", quiet):
         for outcome in outcomes:
             emit(outcome)
             count += 1

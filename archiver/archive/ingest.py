@@ -29,6 +29,7 @@ from archiver.repair.script import ScriptChoice
 from archiver.runner import (
     Outcome,
     clean_source,
+    count_inputs,
     guarded,
     learn_boilerplate,
     read_documents,
@@ -165,16 +166,18 @@ def _record(
 
 def _run(
     archive: Archive,
-    tasks: list[Any],
+    tasks: Iterable[Any],
+    total: int,
     work: Callable[[Any], list[Prepared]],
     reason: str,
     workers: int,
     quiet: bool,
     on_error: Callable[[str, str], None],
 ) -> Summary:
-    """Clean ``tasks`` in workers, record the versions, and regroup near duplicates."""
+    """Clean ``tasks`` in workers, record the versions, and regroup near duplicates
+    (``total`` sizes the progress bar only)."""
     prepared = run_parallel(tasks, work, workers or os.cpu_count() or 1)
-    progress = with_progress(prepared, len(tasks), PROGRESS_LABELS[reason], quiet)
+    progress = with_progress(prepared, total, PROGRESS_LABELS[reason], quiet)
     summary = _record(archive, progress, reason, on_error)
     if summary.counts["new"] or summary.counts["changed"]:
         archive.update_near_duplicates()
@@ -189,16 +192,16 @@ def ingest(
     quiet: bool = False,
     on_error: Callable[[str, str], None] = lambda source, error: None,
 ) -> Summary:
-    items = list(iter_inputs(arguments))
-    if should_learn(arguments, items):
-        found = learn_boilerplate(items, options.max_bytes, workers or os.cpu_count() or 1)
+    if should_learn(arguments):  # inputs are walked afresh for each pass, never held
+        found = learn_boilerplate(iter_inputs(arguments), options.max_bytes, workers or os.cpu_count() or 1)
         learned = archive.learned_boilerplate().merged(found)
         archive.save_learned_boilerplate(learned)
         options = dataclasses.replace(options, learned=learned)
     elif options.learned is None:
         options = dataclasses.replace(options, learned=archive.learned_boilerplate())
     work = functools.partial(prepare_input, root=archive.root, options=options)
-    return _run(archive, items, work, "ingest", workers, quiet, on_error)
+    total = count_inputs(arguments, quiet)
+    return _run(archive, iter_inputs(arguments), total, work, "ingest", workers, quiet, on_error)
 
 
 def reprocess(
@@ -218,4 +221,4 @@ def reprocess(
     if options.learned is None:
         options = dataclasses.replace(options, learned=archive.learned_boilerplate())
     work = functools.partial(reprocess_document, root=archive.root, options=options)
-    return _run(archive, tasks, work, "reprocess", workers, quiet, on_error)
+    return _run(archive, tasks, len(tasks), work, "reprocess", workers, quiet, on_error)
