@@ -212,13 +212,19 @@ def reprocess(
     quiet: bool = False,
     on_error: Callable[[str, str], None] = lambda source, error: None,
 ) -> Summary:
-    """A new version wherever the current pipeline cleans a stored raw differently."""
+    """A new version wherever the current pipeline cleans a stored raw differently.
+
+    Without ``idents`` every document is streamed from a snapshot of the archive, so
+    memory does not grow with its size.
+    """
+    tasks: Iterable[tuple[int, str, str]]
     if idents:
         latest = [archive.version(archive.resolve(ident)[0]) for ident in idents]
+        tasks = [(version.document_id, version.source, version.raw_sha256) for version in latest]
+        total = len(latest)
     else:
-        latest = list(archive.latest_versions())
-    tasks = [(version.document_id, version.source, version.raw_sha256) for version in latest]
+        tasks, total = archive.latest_raws(), archive.document_count()
     if options.learned is None:
         options = dataclasses.replace(options, learned=archive.learned_boilerplate())
     work = functools.partial(reprocess_document, root=archive.root, options=options)
-    return _run(archive, tasks, len(tasks), work, "reprocess", workers, quiet, on_error)
+    return _run(archive, tasks, total, work, "reprocess", workers, quiet, on_error)

@@ -249,6 +249,24 @@ class Archive:
         for row in cursor:
             yield self._version(row)
 
+    def latest_raws(self) -> Iterator[tuple[int, str, str]]:
+        """(document id, source, raw sha256) of every document's newest version, read
+        through a second connection in one read transaction: a snapshot that rows
+        written meanwhile (reprocess adds versions as it goes) cannot change."""
+        snapshot = sqlite3.connect(self.root / "archive.db", timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            snapshot.execute("BEGIN")
+            yield from snapshot.execute(
+                "SELECT v.document_id, d.source, v.raw_sha256 FROM versions v JOIN documents d ON d.id = v.document_id "
+                "WHERE v.number = (SELECT MAX(number) FROM versions WHERE document_id = v.document_id) "
+                "ORDER BY v.document_id"
+            )
+        finally:
+            snapshot.close()
+
+    def document_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
     def all_versions(self) -> Iterator[Version]:
         cursor = self.db.execute(
             "SELECT v.*, d.source FROM versions v JOIN documents d ON d.id = v.document_id "

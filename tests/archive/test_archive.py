@@ -80,6 +80,20 @@ def test_reprocess_makes_versions_only_where_output_changes(corpus: Path, tmp_pa
     assert diff.startswith("--- seed.txt (version 1)") and "+长效机制建立现场会讲话" in diff
 
 
+def test_reprocess_in_parallel_visits_each_document_once_while_writing(tmp_path: Path) -> None:
+    """Reprocess streams the documents from a snapshot while it adds versions: the
+    versions it adds must not be picked up and reprocessed again."""
+    from farm import build_farm_corpus
+
+    build_farm_corpus(tmp_path / "corpus", 24, seed=5)
+    with Archive.open(tmp_path / "archive", create=True) as archive:
+        ingest(archive, [str(tmp_path / "corpus")], IngestOptions(script="keep"), workers=2, quiet=True)
+        summary = reprocess(archive, [], IngestOptions(), workers=2, quiet=True)
+        assert summary.counts == {"changed": 24}  # every farm page goes back to simplified
+        assert {document["versions"] for document in archive.documents()} == {2}
+        assert reprocess(archive, [], IngestOptions(), workers=2, quiet=True).counts == {"unchanged": 24}
+
+
 def test_export_in_all_three_formats(corpus: Path, tmp_path: Path) -> None:
     archive = str(tmp_path / "archive")
     run_archiver("ingest", "-a", archive, str(corpus))
