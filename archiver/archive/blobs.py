@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import zstandard
@@ -93,12 +94,11 @@ class BlobStore:
         actual = sha256(data)
         return None if actual == digest else f"corrupt (content hashes to {actual[:12]}…)"
 
-    def all_digests(self) -> list[str]:
+    def digests(self) -> Iterator[str]:
+        """Every stored blob's name, in order, one directory listed at a time."""
         if not self.objects.exists():
-            return []
-        return sorted(
-            directory.name + blob.name
-            for directory in self.objects.iterdir()
-            if directory.is_dir()
-            for blob in directory.iterdir()
-        )
+            return
+        for directory in sorted(self.objects.iterdir()):
+            if directory.is_dir():
+                for blob in sorted(os.listdir(directory)):
+                    yield directory.name + blob
