@@ -15,9 +15,10 @@ an earlier scheme stored are never compared with these; a re-ingest replaces the
 
 from __future__ import annotations
 
+import array
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -87,51 +88,89 @@ def signature(text: str) -> bytes | None:
     return SCHEME + minhash_values(shingle_hashes(normal)).tobytes()
 
 
-def group(signatures: Mapping[int, bytes] | Iterable[tuple[int, bytes]]) -> dict[int, int]:
-    """Document id → group id (its group's smallest id), for documents with a near twin.
+# Band b of every signature, sorted by its key: (document id, key) rows.
+BandRows = Callable[[int], Iterable[tuple[int, bytes]]]
+# The signatures of some documents, as uint32 vectors.
+SignaturesOf = Callable[[list[int]], dict[int, np.ndarray]]
+
+
+def band_key_span(band: int) -> tuple[int, int]:
+    """(offset, length) in bytes of a band's key within a stored signature."""
+    return len(SCHEME) + band * ROWS * 4, ROWS * 4
+
+
+def group_bands(band_rows: BandRows, signatures_of: SignaturesOf, largest_id: int) -> Iterator[tuple[int, int]]:
+    """(document id, group id) for every document with a near twin; the group id is
+    the group's smallest document id.
 
     MinHash LSH as datasketch's ``MinHashLSH`` does it (the same bands, then the
-    estimated Jaccard checked for every pair sharing a band), over a numpy matrix:
-    datasketch's LSH module imports scipy to choose its bands, half a second of every
-    ingest, and makes a Python object per document.  Pairs already joined are not
-    compared again, so a thousand copies of one page cost a thousand comparisons.
-    Signatures may be streamed as (id, signature) rows: the matrix is all that is
-    held, half a kilobyte a document.
+    estimated Jaccard checked for every pair sharing a band), a band at a time from
+    rows sorted by band key, so only one bucket's signatures are ever held: memory
+    stays flat however many documents (eight bytes each for the union-find).
+    datasketch itself imports scipy to choose its bands, half a second of every
+    ingest, and keeps every signature in memory as a Python object.  Pairs already
+    joined are not compared again: a thousand copies of one page cost a thousand
+    comparisons, not half a million.
     """
-    rows = signatures.items() if isinstance(signatures, Mapping) else signatures
-    ids: list[int] = []
-    chunks: list[np.ndarray] = []
-    for document_id, blob in rows:
-        if blob.startswith(SCHEME):
-            ids.append(document_id)
-            chunks.append(np.frombuffer(blob, dtype=np.uint32, offset=len(SCHEME)))
-    if len(ids) < 2:
-        return {}
-    matrix = np.stack(chunks)
-    del chunks
-    parent = list(range(len(ids)))
+    parent = array.array("q", range(largest_id + 1))  # eight bytes a document, fast to index
 
     def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
+        while (up := parent[node]) != node:
+            parent[node] = parent[up]
+            node = up
         return node
 
     for band in range(BANDS):
-        buckets: dict[bytes, list[int]] = {}
-        keys = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS])
-        for row, key in enumerate(keys):
-            buckets.setdefault(key.tobytes(), []).append(row)
-        for members in buckets.values():
+        for members in _buckets(band_rows(band)):
+            roots = [find(member) for member in members]
+            if len(set(roots)) == 1:
+                continue  # joined in an earlier band, as copies are in every band
+            vectors = signatures_of(members)
             for position, row in enumerate(members[:-1]):
                 others = [other for other in members[position + 1 :] if find(other) != find(row)]
                 if not others:
                     continue
-                agreement = (matrix[others] == matrix[row]).mean(axis=1)
+                agreement = (np.stack([vectors[other] for other in others]) == vectors[row]).mean(axis=1)
                 for other, similar in zip(others, agreement >= SIMILARITY, strict=True):
                     if similar and (low := find(row)) != (high := find(other)):
                         parent[max(low, high)] = min(low, high)
-    roots: dict[int, list[int]] = {}
-    for row in range(len(ids)):
-        roots.setdefault(find(row), []).append(ids[row])
-    return {doc: min(members) for members in roots.values() if len(members) > 1 for doc in members}
+    roots_of = np.frombuffer(parent, dtype=np.int64).copy()
+    while not np.array_equal(roots_of, roots_of[roots_of]):  # every node straight to its root
+        roots_of = roots_of[roots_of]
+    ids = np.arange(largest_id + 1)
+    grouped = roots_of != ids
+    grouped[np.unique(roots_of[grouped])] = True  # the roots that others joined
+    for document_id in np.flatnonzero(grouped):
+        yield int(document_id), int(roots_of[document_id])
+
+
+def _buckets(rows: Iterable[tuple[int, bytes]]) -> Iterator[list[int]]:
+    """Runs of two or more documents sharing a band key, from rows sorted by key."""
+    members: list[int] = []
+    last: bytes | None = None
+    for document_id, key in rows:
+        if key != last:
+            if len(members) > 1:
+                yield members
+            members, last = [], key
+        members.append(document_id)
+    if len(members) > 1:
+        yield members
+
+
+def group(signatures: Mapping[int, bytes]) -> dict[int, int]:
+    """``group_bands`` over signatures held in memory (tests, small sets)."""
+    vectors = {
+        document_id: np.frombuffer(blob, dtype=np.uint32, offset=len(SCHEME))
+        for document_id, blob in signatures.items()
+        if blob.startswith(SCHEME)
+    }
+    if len(vectors) < 2:
+        return {}
+
+    def band_rows(band: int) -> list[tuple[int, bytes]]:
+        offset, length = band_key_span(band)
+        keyed = [(signatures[document_id][offset : offset + length], document_id) for document_id in vectors]
+        return [(document_id, key) for key, document_id in sorted(keyed)]
+
+    return dict(group_bands(band_rows, lambda ids: {i: vectors[i] for i in ids}, max(vectors)))

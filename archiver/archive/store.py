@@ -349,14 +349,38 @@ class Archive:
         return outcome, document_id
 
     def update_near_duplicates(self) -> int:
-        """Regroup near-duplicate documents from the stored signatures; returns groups."""
-        from archiver.archive.dedup import group
+        """Regroup near-duplicate documents from the stored signatures; returns groups.
 
-        groups = group(self.db.execute("SELECT document_id, signature FROM minhash ORDER BY document_id"))
+        SQLite sorts each band's keys, so only a bucket at a time is in memory.
+        """
+        import numpy as np
+
+        from archiver.archive.dedup import SCHEME, band_key_span, group_bands
+
+        def band_rows(band: int) -> Iterator[tuple[int, bytes]]:
+            offset, length = band_key_span(band)
+            yield from self.db.execute(
+                "SELECT document_id, substr(signature, ?, ?) AS band FROM minhash "
+                "WHERE substr(signature, 1, ?) = ? ORDER BY band, document_id",
+                (offset + 1, length, len(SCHEME), SCHEME),
+            )
+
+        def signatures_of(ids: list[int]) -> dict[int, np.ndarray]:
+            found = {}
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT document_id, signature FROM minhash WHERE document_id IN ({marks})"
+                for document_id, blob in self.db.execute(query, chunk):
+                    found[document_id] = np.frombuffer(blob, dtype=np.uint32, offset=len(SCHEME))
+            return found
+
+        largest = self.db.execute("SELECT COALESCE(MAX(document_id), 0) FROM minhash").fetchone()[0]
+        pairs = list(group_bands(band_rows, signatures_of, largest))  # read fully before writing
         with self.write():
             self.db.execute("DELETE FROM near_duplicates")
-            self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?)", groups.items())
-        return len(set(groups.values()))
+            self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?)", pairs)
+        return len({group for _, group in pairs})
 
     def near_duplicate_groups(self) -> dict[int, int]:
         return dict(self.db.execute("SELECT document_id, group_id FROM near_duplicates"))

@@ -105,14 +105,14 @@ def _datasketch_groups(signatures: dict[int, bytes]) -> dict[int, int]:
     return {key: min(members) for key, members in components.items() if len(members) > 1}
 
 
-def test_groups_are_those_datasketchs_lsh_finds() -> None:
+def _family_signatures() -> dict[int, bytes]:
     """Texts sharing from all to none of their sentences, so that many pairs fall
-    near the threshold: the numpy LSH must join exactly the pairs datasketch's does."""
+    near the threshold."""
     import random
 
     from farm import corpus_sentences
 
-    from archiver.archive.dedup import group, signature
+    from archiver.archive.dedup import signature
 
     rng = random.Random(5)
     sentences = corpus_sentences()
@@ -123,6 +123,53 @@ def test_groups_are_those_datasketchs_lsh_finds() -> None:
             text = "".join([s for s in base if rng.random() > variant * 0.08] + rng.sample(sentences, variant))
             if (found := signature(text)) is not None:
                 signatures[family * 6 + variant + 1] = found
+    return signatures
+
+
+def test_groups_are_those_datasketchs_lsh_finds() -> None:
+    """The numpy LSH must join exactly the pairs datasketch's does."""
+    from archiver.archive.dedup import group
+
+    signatures = _family_signatures()
     expected = _datasketch_groups(signatures)
     assert len(set(expected.values())) >= 10 and len(expected) < len(signatures)  # both kinds occur
     assert group(signatures) == expected
+
+
+def test_the_archive_regroups_from_sqlite_as_datasketch_does(tmp_path: Path) -> None:
+    """The archive sorts each band in SQLite and holds a bucket at a time: same groups."""
+    from archiver.archive.store import Archive
+
+    signatures = _family_signatures()
+    with Archive.open(tmp_path / "archive", create=True) as archive:
+        with archive.write():
+            archive.db.executemany("INSERT INTO minhash VALUES (?, ?)", signatures.items())
+        groups = archive.update_near_duplicates()
+        expected = _datasketch_groups(signatures)
+        assert archive.near_duplicate_groups() == expected and groups == len(set(expected.values()))
+
+
+def test_a_chain_of_near_twins_is_one_group() -> None:
+    """A is near B and B near C, though A is not near C, and the three share one band
+    bucket only: one group all the same (a shortcut that dropped B from the bucket
+    once it joined A never compared B with C)."""
+    import numpy as np
+
+    from archiver.archive.dedup import BANDS, NUM_PERM, ROWS, SCHEME, group
+
+    rng = np.random.default_rng(2)
+
+    def fresh(count: int) -> np.ndarray:
+        return rng.integers(0, 2**32, count, dtype=np.uint64).astype(np.uint32)
+
+    a = fresh(NUM_PERM)
+    b, c = a.copy(), a.copy()
+    for band in range(1, BANDS):  # every band but the first differs for every pair
+        b[band * ROWS], c[band * ROWS] = fresh(2)
+    spare = [i for i in range(ROWS, NUM_PERM) if i % ROWS]
+    b[spare[:20]] = c[spare[:20]] = fresh(20)  # B and C leave A here...
+    c[spare[20:40]] = fresh(20)  # ...and C leaves B here
+    agree = {pair: int((x == y).sum()) for pair, (x, y) in {"ab": (a, b), "bc": (b, c), "ac": (a, c)}.items()}
+    assert agree["ab"] >= 0.6 * NUM_PERM and agree["bc"] >= 0.6 * NUM_PERM and agree["ac"] < 0.6 * NUM_PERM
+    signatures = {1: SCHEME + a.tobytes(), 2: SCHEME + b.tobytes(), 3: SCHEME + c.tobytes()}
+    assert group(signatures) == {1: 1, 2: 1, 3: 1} == _datasketch_groups(signatures)
