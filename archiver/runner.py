@@ -118,12 +118,12 @@ def learn_boilerplate(items: Iterable[InputItem], max_bytes: int, workers: int =
 
     Standard input is left out: it can be read only once.
     """
-    counter = BoilerplateCounter()
     readable = (item for item in items if item.path is not None and item.error is None)
-    for found in run_parallel(readable, functools.partial(_line_keys, max_bytes=max_bytes), workers):
-        for site, keys in found:
-            counter.add(site, keys)
-    return counter.learned()
+    with BoilerplateCounter() as counter:
+        for found in run_parallel(readable, functools.partial(_line_keys, max_bytes=max_bytes), workers):
+            for site, keys in found:
+                counter.add(site, keys)
+        return counter.learned()
 
 
 def should_learn(arguments: list[str]) -> bool:

@@ -17,9 +17,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sqlite3
+import tempfile
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 from archiver.convert import opencc_converter
 
@@ -116,13 +119,33 @@ def threshold(documents: int) -> int:
 
 
 class BoilerplateCounter:
-    """Counts, per site, in how many documents each normalised line occurs."""
+    """Counts, per site, in how many documents each normalised line occurs.
+
+    The counts live in a throwaway SQLite file, not in memory: a corpus of a million
+    pages has millions of distinct lines, and holding each with its example came to
+    gigabytes.  Use as a context manager (the file goes with it).
+    """
 
     def __init__(self) -> None:
-        self.lines: dict[str, Counter[int]] = defaultdict(Counter)
-        self.documents: Counter[str] = Counter()
-        self.examples: dict[tuple[str, int], str] = {}
-        self._fingerprints: dict[str, set[int]] = defaultdict(set)
+        self._directory = tempfile.TemporaryDirectory(prefix="archiver-learn-")
+        self._db = sqlite3.connect(Path(self._directory.name) / "counts.db", isolation_level=None)
+        self._db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16000;"
+            "CREATE TABLE documents (site TEXT, fingerprint INTEGER, PRIMARY KEY (site, fingerprint)) WITHOUT ROWID;"
+            "CREATE TABLE lines (site TEXT, key INTEGER, documents INTEGER, example TEXT,"
+            " PRIMARY KEY (site, key)) WITHOUT ROWID;"
+            "BEGIN;"
+        )
+
+    def __enter__(self) -> BoilerplateCounter:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+        self._directory.cleanup()
 
     def add(self, site: str, keys: dict[int, str]) -> None:
         """Count one document's distinct line keys (see ``document_keys``).
@@ -131,24 +154,35 @@ class BoilerplateCounter:
         scraped twice, not a second witness: two hundred copies of one speech would
         otherwise make its title and headings look like the site's chrome.
         """
-        fingerprint = hash(frozenset(keys))
-        if fingerprint in self._fingerprints[site]:
+        fingerprint = hash(frozenset(keys))  # ints hash the same in every process
+        if not self._db.execute("INSERT OR IGNORE INTO documents VALUES (?, ?)", (site, fingerprint)).rowcount:
             return
-        self._fingerprints[site].add(fingerprint)
-        self.documents[site] += 1
-        self.lines[site].update(keys.keys())
-        for key, line in keys.items():
-            self.examples.setdefault((site, key), line)
+        self._db.executemany(
+            "INSERT INTO lines VALUES (?, ?, 1, ?) ON CONFLICT (site, key) DO UPDATE SET documents = documents + 1",
+            ((site, _signed(key), line) for key, line in keys.items()),  # the first example stays
+        )
 
     def learned(self) -> LearnedBoilerplate:
         found: dict[str, dict[int, tuple[str, int]]] = {}
-        for site, counts in self.lines.items():
-            documents = self.documents[site]
+        sites = self._db.execute("SELECT site, COUNT(*) FROM documents GROUP BY site").fetchall()
+        for site, documents in sites:
             if documents < MIN_SITE_DOCUMENTS:
                 continue
-            needed = threshold(documents)
-            found[site] = {key: (self.examples[(site, key)], n) for key, n in counts.items() if n >= needed}
+            rows = self._db.execute(
+                "SELECT key, example, documents FROM lines WHERE site = ? AND documents >= ?",
+                (site, threshold(documents)),
+            )
+            found[site] = {_unsigned(key): (example, n) for key, example, n in rows}
         return LearnedBoilerplate(found)
+
+
+def _signed(key: int) -> int:
+    """A 64-bit key as SQLite's signed INTEGER holds it."""
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
+def _unsigned(key: int) -> int:
+    return key + (1 << 64) if key < 0 else key
 
 
 class LearnedBoilerplate:

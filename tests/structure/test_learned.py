@@ -77,11 +77,11 @@ def test_learned_lines_are_kept_in_the_archive_for_single_files(tmp_path: Path) 
 
 def test_threshold_grows_with_the_site() -> None:
     assert threshold(30) == 4 and threshold(1000) == 100
-    counter = BoilerplateCounter()
     words = "甲乙丙丁戊己庚辛壬癸"
-    for index in range(10):
-        counter.add("site", document_keys(f"页眉\n正文{words[index]}的一段不同内容\n本站页脚文字"))
-    learned = counter.learned()
+    with BoilerplateCounter() as counter:
+        for index in range(10):
+            counter.add("site", document_keys(f"页眉\n正文{words[index]}的一段不同内容\n本站页脚文字"))
+        learned = counter.learned()
     matcher = learned.matcher("site")
     assert matcher("本站页脚文字") and not matcher("正文丙的一段不同内容")
     assert learned.matcher("elsewhere") is None
