@@ -105,8 +105,10 @@ def export_warc(archive: Archive, out: Path) -> int:
     def write(handle: io.BufferedWriter) -> None:
         nonlocal count
         writer = WARCWriter(handle, gzip=out.name.endswith(".gz"))
-        raw_ids: dict[tuple[str, str], str] = {}
+        raw_ids: dict[tuple[str, str], str] = {}  # this document's raws: versions come grouped by document
         for version in archive.all_versions():
+            if raw_ids and next(iter(raw_ids))[0] != version.source:
+                raw_ids.clear()
             uri = URI_PREFIX + version.source
             date = version.created_at.replace("+00:00", "Z")
             if (version.source, version.raw_sha256) not in raw_ids:

@@ -92,6 +92,19 @@ def test_reprocess_in_parallel_visits_each_document_once_while_writing(tmp_path:
         assert summary.counts == {"changed": 24}  # every farm page goes back to simplified
         assert {document["versions"] for document in archive.documents()} == {2}
         assert reprocess(archive, [], IngestOptions(), workers=2, quiet=True).counts == {"unchanged": 24}
+        # Both versions of a document share one raw: one resource record, two conversions pointing at it.
+        export(archive, tmp_path / "all.warc", "warc")
+    resources: dict[str, str] = {}
+    refers: list[tuple[str, str | None]] = []
+    with (tmp_path / "all.warc").open("rb") as handle:
+        for record in ArchiveIterator(handle):
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            if record.rec_type == "resource":
+                resources[uri] = record.rec_headers.get_header("WARC-Record-ID")
+            else:
+                refers.append((uri, record.rec_headers.get_header("WARC-Refers-To")))
+    assert len(resources) == 24 and len(refers) == 48
+    assert all(resources[uri] == target for uri, target in refers)
 
 
 def test_export_in_all_three_formats(corpus: Path, tmp_path: Path) -> None:
