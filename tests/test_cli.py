@@ -44,6 +44,16 @@ def test_fix_is_a_stdin_filter_that_removes_nothing() -> None:
     assert "我们在落实制度" in out
 
 
+def test_clean_writes_in_the_order_given_stdin_included(tmp_path: Path) -> None:
+    names = []
+    for number in range(1, 5):
+        (tmp_path / f"f{number}.txt").write_text(f"标题{number}\n正文第{number}篇。\n", encoding="utf-8")
+        names.append(str(tmp_path / f"f{number}.txt"))
+    result = archiver("clean", "-f", "json", names[0], "-", *names[1:], stdin="标题\n标准输入的正文。\n".encode())
+    sources = [json.loads(line)["source"] for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and sources == [names[0], "-", *names[1:]]
+
+
 def test_fix_explain_lists_fixes_on_stderr() -> None:
     result = archiver("fix", "--explain", "-", stdin="他(tā)说".encode())
     assert result.stdout.decode() == "他说"
