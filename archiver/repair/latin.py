@@ -60,6 +60,28 @@ def _reads_as_chinese(run: str) -> bool:
     return False
 
 
+# ASCII marks, and the quotes the punctuation step looks through, at a stretch's edges:
+# beside Chinese they become full-width, which ends the stretch there, so ftfy must
+# judge the stretch without them or a second pass would judge another one (。”,¬à¬à
+# was left alone, then fixed once its comma was ，).  No UTF-8 sequence holds an ASCII
+# byte, so no mojibake is cut; an HTML entity keeps its closing ';', and '?' stays, as
+# lossy decoders put it where a byte was (â€? for ”).
+_LEADING_EDGE = re.compile("[,:;!()\"'\u2019\u201d]+")
+_TRAILING_EDGE = re.compile("[,:;!()\"'\u2018\u201c]+$")
+_ENTITY_END = re.compile(r"&#?\w+$")
+
+
+def _core(run: str) -> tuple[int, int]:
+    """Where ``run`` starts and ends without the marks at its edges."""
+    leading = _LEADING_EDGE.match(run)
+    start = leading.end() if leading else 0
+    trailing = _TRAILING_EDGE.search(run, start)
+    end = trailing.start() if trailing else len(run)
+    if end < len(run) and run[end] == ";" and _ENTITY_END.search(run, start, end):
+        end += 1
+    return start, end
+
+
 def _has_work(run: str) -> bool:
     return (not run.isascii() and is_bad(run)) or bool(_OTHER_WORK_RE.search(run))
 
@@ -71,15 +93,16 @@ def fix_latin_mojibake(text: str) -> tuple[str, list[Fix]]:
     offset = 0
 
     def fix_run(match: re.Match[str]) -> str:
-        run = match.group()
+        start, end = _core(match.group())
+        run = match.group()[start:end]
         if not _has_work(run):
-            return run
+            return match.group()
         config = _config(inconsistent_utf8=not _reads_as_chinese(run))
         fixed, explanation = ftfy.fix_and_explain(run, config=config)
         if fixed != run:
             steps = ", ".join(step for _, step in explanation or [])
-            fixes.extend(diff_fixes(KIND, run, fixed, offset + match.start(), detail=f"ftfy: {steps}"))
-        return fixed
+            fixes.extend(diff_fixes(KIND, run, fixed, offset + match.start() + start, detail=f"ftfy: {steps}"))
+        return match.group()[:start] + fixed + match.group()[end:]
 
     # Runs never cross a line break, and the run pattern is slow to scan: only the
     # lines that hold a character ftfy could act on are scanned for runs.
