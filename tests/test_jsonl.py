@@ -67,3 +67,34 @@ def test_the_stream_comes_out_in_order_with_its_line_endings() -> None:
 def test_batches_hold_a_bounded_number_of_lines() -> None:
     sizes = [len(batch) for batch in batches(iter([b"x\n"] * 130), size=64)]
     assert sizes == [64, 64, 2]
+
+
+def test_any_line_comes_out_whole_or_repaired_as_json() -> None:
+    """Property: whatever a line holds, the filter never raises; a line it does not
+    repair comes out byte for byte, one it repairs is a JSON object with the same keys."""
+    import os
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    texts = st.text(alphabet=st.sampled_from(list('機(jī)關,中文?qū)C\ufffdÃ©"\\\n{}[]:')), max_size=30)
+    values = st.one_of(texts, st.integers(), st.none(), st.lists(st.integers(), max_size=2))
+    records = st.dictionaries(st.sampled_from(["text", "id", "x"]), values, max_size=3)
+    lines = st.one_of(st.binary(max_size=40), records.map(lambda r: json.dumps(r, ensure_ascii=False).encode()))
+
+    @settings(
+        max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
+        derandomize=os.environ.get("HYPOTHESIS_DERANDOMIZE") == "1",
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(lines, st.sampled_from([b"", b"\n", b"\r\n"]))
+    def check(line: bytes, ending: bytes) -> None:
+        result = fix_record_line(line + ending, JsonlOptions())
+        if result.repaired:
+            assert result.error is None and result.line.endswith(ending)
+            assert json.loads(result.line).keys() == json.loads(line).keys()
+        else:
+            assert result.line == line + ending
+
+    check()
