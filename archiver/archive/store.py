@@ -375,8 +375,14 @@ class Archive:
                     found[document_id] = np.frombuffer(blob, dtype=np.uint32, offset=len(SCHEME))
             return found
 
-        largest = self.db.execute("SELECT COALESCE(MAX(document_id), 0) FROM minhash").fetchone()[0]
-        pairs = list(group_bands(band_rows, signatures_of, largest))  # read fully before writing
+        # One read transaction: every band sees the same rows, whatever another ingest
+        # commits meanwhile (its own regroup follows its commit).
+        self.db.execute("BEGIN")
+        try:
+            largest = self.db.execute("SELECT COALESCE(MAX(document_id), 0) FROM minhash").fetchone()[0]
+            pairs = list(group_bands(band_rows, signatures_of, largest))  # read fully before writing
+        finally:
+            self.db.execute("COMMIT")
         with self.write():
             self.db.execute("DELETE FROM near_duplicates")
             self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?)", pairs)

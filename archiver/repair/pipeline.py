@@ -15,6 +15,7 @@ from archiver.repair.script import ScriptChoice, ScriptReport, convert_script, d
 
 Step = Callable[[str], tuple[str, Sequence[Fix]]]
 STEP_ORDER: tuple[str, ...] = ("cjk_mojibake", "latin_mojibake", "misaligned", "pinyin", "script", "punctuation")
+CODEC_ROUNDS = 4  # mojibake and ftfy together, at most this often (double damage needs three)
 
 
 @dataclass
@@ -34,11 +35,15 @@ def run_pipeline(text: str, script: ScriptChoice = "auto", punctuation: bool = T
         result.text, fixes = step(result.text)
         result.fixes.extend(fixes)
 
-    apply(repair_mojibake)
-    before_latin = len(result.fixes)
-    apply(fix_latin_mojibake)
-    if len(result.fixes) > before_latin:
-        apply(repair_mojibake)  # ftfy may have removed what hid a CJK round trip
+    # Codec repairs feed each other: ftfy may uncover a CJK round trip, and a repaired
+    # stretch changes the Latin runs ftfy judges.  Repeat until nothing changes, so a
+    # second pass over the output finds nothing left (fix_text is idempotent).
+    for _ in range(CODEC_ROUNDS):
+        before = len(result.fixes)
+        apply(repair_mojibake)
+        apply(fix_latin_mojibake)
+        if len(result.fixes) == before:
+            break
     apply(repair_misaligned)
     apply(remove_pinyin)
     result.text, fixes, result.script = convert_script(result.text, script)
