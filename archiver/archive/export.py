@@ -66,7 +66,6 @@ def _write_atomically(path: Path, write: Callable[[io.BufferedWriter], None]) ->
 
 def export_jsonl(archive: Archive, out: Path) -> int:
     count = 0
-    groups = archive.near_duplicate_groups()
 
     def write(handle: io.BufferedWriter) -> None:
         nonlocal count
@@ -76,7 +75,7 @@ def export_jsonl(archive: Archive, out: Path) -> int:
                 "id": str(version.document_id),
                 "text": text,
                 "source": version.source,
-                "metadata": _metadata(version) | {"near_duplicate_group": groups.get(version.document_id)},
+                "metadata": _metadata(version) | {"near_duplicate_group": archive.group_of(version.document_id)},
             }
             handle.write(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
             count += 1

@@ -388,6 +388,11 @@ class Archive:
             self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?)", pairs)
         return len({group for _, group in pairs})
 
+    def group_of(self, document_id: int) -> int | None:
+        """The document's near-duplicate group, if it has near twins."""
+        row = self.db.execute("SELECT group_id FROM near_duplicates WHERE document_id = ?", (document_id,)).fetchone()
+        return None if row is None else int(row[0])
+
     def near_duplicate_groups(self) -> dict[int, int]:
         return dict(self.db.execute("SELECT document_id, group_id FROM near_duplicates"))
 
