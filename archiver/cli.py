@@ -193,6 +193,8 @@ def clean(
             raise typer.Exit(1) from None
     options = CleanOptions(script.value, max_size, output_format.value, explain, learned)
     total = process_inputs(paths, emit, options, workers=workers, quiet=quiet)
+    if not quiet and total == 0:
+        typer.echo(f"archiver: no files found in {', '.join(paths)} (hidden files are skipped)", err=True)
     if not quiet and total > 1:
         typer.echo(f"archiver: cleaned {total - failed} of {total} input(s), {failed} failed", err=True)
     if failed:

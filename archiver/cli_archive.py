@@ -88,6 +88,8 @@ def register(app: typer.Typer) -> None:
             )
         if not quiet:
             typer.echo(f"archiver: {summary.line()}", err=True)
+            if not sum(summary.counts.values()):
+                typer.echo(f"archiver: no files found in {', '.join(paths)} (hidden files are skipped)", err=True)
         if summary.counts["failed"]:
             raise typer.Exit(1)
 

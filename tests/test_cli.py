@@ -54,6 +54,15 @@ def test_clean_writes_in_the_order_given_stdin_included(tmp_path: Path) -> None:
     assert result.returncode == 0 and sources == [names[0], "-", *names[1:]]
 
 
+def test_an_empty_tree_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".hidden.txt").write_text("标题\n正文。", encoding="utf-8")
+    for command in (["clean"], ["ingest", "--archive", str(tmp_path / "archive")]):
+        result = archiver(*command, str(tmp_path / "empty"))
+        assert result.returncode == 0 and result.stdout == b""
+        assert "no files found in" in result.stderr.decode().splitlines()[-1]
+
+
 def test_fix_explain_lists_fixes_on_stderr() -> None:
     result = archiver("fix", "--explain", "-", stdin="他(tā)说".encode())
     assert result.stdout.decode() == "他说"
