@@ -101,6 +101,9 @@ def fix(
     Exit status: 0 when everything was read, 1 when the input or any record
     failed.
     """
+    if path != STDIN and Path(path).is_dir():
+        _error(path, "is a directory: fix takes one file or - (clean takes directories)")
+        raise typer.Exit(1)
     item = next(iter_inputs([path]))
     if jsonl:
         _fix_jsonl(item, JsonlOptions(field, script.value, explain, max_size), workers, quiet)

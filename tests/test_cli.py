@@ -54,6 +54,14 @@ def test_clean_writes_in_the_order_given_stdin_included(tmp_path: Path) -> None:
     assert result.returncode == 0 and sources == [names[0], "-", *names[1:]]
 
 
+def test_fix_on_a_directory_says_to_use_clean(tmp_path: Path) -> None:
+    for extra in ([], ["--jsonl"]):
+        result = archiver("fix", *extra, str(tmp_path))
+        assert result.returncode == 1
+        expected = f"archiver: {tmp_path}: is a directory: fix takes one file or - (clean takes directories)\n"
+        assert result.stderr.decode() == expected
+
+
 def test_an_empty_tree_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / ".hidden.txt").write_text("标题\n正文。", encoding="utf-8")
