@@ -211,8 +211,9 @@ def inspect(
     max_size: MaxSizeArg = DEFAULT_MAX_BYTES,
 ) -> None:
     """Diagnose inputs without changing anything: encoding, script, damage found."""
-    failed = 0
+    failed = seen = 0
     for item in iter_inputs(paths):
+        seen += 1
         try:
             report = inspect_bytes(read_input(item, max_size), item.source)
         except ArchiverError as error:
@@ -223,6 +224,8 @@ def inspect(
             typer.echo(json.dumps(report, ensure_ascii=False))
         else:
             typer.echo(_format_report(report))
+    if not seen:
+        typer.echo(f"archiver: no files found in {', '.join(paths)} (hidden files are skipped)", err=True)
     if failed:
         raise typer.Exit(1)
 

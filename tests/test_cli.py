@@ -65,7 +65,7 @@ def test_fix_on_a_directory_says_to_use_clean(tmp_path: Path) -> None:
 def test_an_empty_tree_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / ".hidden.txt").write_text("标题\n正文。", encoding="utf-8")
-    for command in (["clean"], ["ingest", "--archive", str(tmp_path / "archive")]):
+    for command in (["clean"], ["inspect"], ["ingest", "--archive", str(tmp_path / "archive")]):
         result = archiver(*command, str(tmp_path / "empty"))
         assert result.returncode == 0 and result.stdout == b""
         assert "no files found in" in result.stderr.decode().splitlines()[-1]
