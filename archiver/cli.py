@@ -12,7 +12,7 @@ import typer
 
 from archiver import __version__, cli_archive
 from archiver.archive.store import Archive
-from archiver.cli_common import OutputFormat, ScriptOption
+from archiver.cli_common import OutputFormat, ScriptOption, no_files_found
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES, STDIN, InputItem, iter_inputs, open_stream, read_input
 from archiver.inspect import inspect_bytes
@@ -197,7 +197,7 @@ def clean(
     options = CleanOptions(script.value, max_size, output_format.value, explain, learned)
     total = process_inputs(paths, emit, options, workers=workers, quiet=quiet)
     if not quiet and total == 0:
-        typer.echo(f"archiver: no files found in {', '.join(paths)} (hidden files are skipped)", err=True)
+        typer.echo(no_files_found(paths), err=True)
     if not quiet and total > 1:
         typer.echo(f"archiver: cleaned {total - failed} of {total} input(s), {failed} failed", err=True)
     if failed:
@@ -225,7 +225,7 @@ def inspect(
         else:
             typer.echo(_format_report(report))
     if not seen:
-        typer.echo(f"archiver: no files found in {', '.join(paths)} (hidden files are skipped)", err=True)
+        typer.echo(no_files_found(paths), err=True)
     if failed:
         raise typer.Exit(1)
 

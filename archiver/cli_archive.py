@@ -17,7 +17,7 @@ from archiver.archive.ingest import ingest as ingest_inputs
 from archiver.archive.ingest import reprocess as reprocess_documents
 from archiver.archive.store import DEFAULT_ARCHIVE, ENV_ARCHIVE, Archive
 from archiver.archive.verify import verify as verify_archive
-from archiver.cli_common import OutputFormat, ScriptOption
+from archiver.cli_common import OutputFormat, ScriptOption, no_files_found
 from archiver.errors import ArchiverError
 from archiver.inputs import DEFAULT_MAX_BYTES
 
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
         if not quiet:
             typer.echo(f"archiver: {summary.line()}", err=True)
             if not sum(summary.counts.values()):
-                typer.echo(f"archiver: no files found in {', '.join(paths)} (hidden files are skipped)", err=True)
+                typer.echo(no_files_found(paths), err=True)
         if summary.counts["failed"]:
             raise typer.Exit(1)
 

@@ -1,4 +1,4 @@
-"""Option types both command modules use."""
+"""Option types and messages both command modules use."""
 
 from __future__ import annotations
 
@@ -15,3 +15,8 @@ class ScriptOption(StrEnum):
     hans = "hans"
     hant = "hant"
     keep = "keep"
+
+
+def no_files_found(paths: list[str]) -> str:
+    """What to say when the paths given hold no input at all."""
+    return f"archiver: no files found in {', '.join(paths)} (hidden files are skipped)"
