@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from archiver.fixes import count_by_kind
+from archiver.inputs import DEFAULT_MAX_BYTES
 from archiver.repair.pipeline import fix_and_explain
 from archiver.repair.script import ScriptChoice
 
@@ -35,7 +36,7 @@ class JsonlOptions:
     field: str = "text"
     script: ScriptChoice = "auto"
     explain: bool = False  # add the fix counts to each repaired record
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def fix_record_line(line: bytes, options: JsonlOptions) -> RecordResult:

@@ -104,13 +104,15 @@ def export_warc(archive: Archive, out: Path) -> int:
     def write(handle: io.BufferedWriter) -> None:
         nonlocal count
         writer = WARCWriter(handle, gzip=out.name.endswith(".gz"))
-        raw_ids: dict[tuple[str, str], str] = {}  # this document's raws: versions come grouped by document
+        raw_ids: dict[str, str] = {}  # raw sha256 -> record id, for one document: versions come grouped
+        source = None
         for version in archive.all_versions():
-            if raw_ids and next(iter(raw_ids))[0] != version.source:
+            if version.source != source:
+                source = version.source
                 raw_ids.clear()
             uri = URI_PREFIX + version.source
             date = version.created_at.replace("+00:00", "Z")
-            if (version.source, version.raw_sha256) not in raw_ids:
+            if version.raw_sha256 not in raw_ids:
                 raw = writer.create_warc_record(
                     uri,
                     "resource",
@@ -119,7 +121,7 @@ def export_warc(archive: Archive, out: Path) -> int:
                     warc_headers_dict={"WARC-Date": date, "X-Archiver-SHA256": version.raw_sha256},
                 )
                 writer.write_record(raw)
-                raw_ids[(version.source, version.raw_sha256)] = raw.rec_headers.get_header("WARC-Record-ID")
+                raw_ids[version.raw_sha256] = raw.rec_headers.get_header("WARC-Record-ID")
                 count += 1
             conversion = writer.create_warc_record(
                 uri,
@@ -128,7 +130,7 @@ def export_warc(archive: Archive, out: Path) -> int:
                 warc_content_type="text/plain; charset=utf-8",
                 warc_headers_dict={
                     "WARC-Date": date,
-                    "WARC-Refers-To": raw_ids[(version.source, version.raw_sha256)],
+                    "WARC-Refers-To": raw_ids[version.raw_sha256],
                     "X-Archiver-SHA256": version.clean_sha256,
                     "X-Archiver-Version": str(version.number),
                     "X-Archiver-Metadata": json.dumps(_metadata(version), ensure_ascii=True),

@@ -32,6 +32,7 @@ from archiver.errors import ArchiverError
 from archiver.structure.learned import LearnedBoilerplate
 
 T = TypeVar("T")
+_NEWEST = "v.number = (SELECT MAX(number) FROM versions WHERE document_id = v.document_id)"  # v: a version row
 DEFAULT_ARCHIVE = "archive"
 ENV_ARCHIVE = "ARCHIVER_ARCHIVE"
 BUSY_TIMEOUT_MS = 600_000  # a second writer waits up to ten minutes for the first
@@ -243,7 +244,7 @@ class Archive:
         """The newest version of every document, streamed in id order."""
         cursor = self.db.execute(
             "SELECT v.*, d.source FROM versions v JOIN documents d ON d.id = v.document_id "
-            "WHERE v.number = (SELECT MAX(number) FROM versions WHERE document_id = v.document_id) "
+            f"WHERE {_NEWEST} "
             "ORDER BY v.document_id"
         )
         for row in cursor:
@@ -258,7 +259,7 @@ class Archive:
             snapshot.execute("BEGIN")
             yield from snapshot.execute(
                 "SELECT v.document_id, d.source, v.raw_sha256 FROM versions v JOIN documents d ON d.id = v.document_id "
-                "WHERE v.number = (SELECT MAX(number) FROM versions WHERE document_id = v.document_id) "
+                f"WHERE {_NEWEST} "
                 "ORDER BY v.document_id"
             )
         finally:

@@ -78,14 +78,17 @@ def readings(char: str) -> frozenset[tuple[str, int]]:
     return frozenset(normalize_pinyin(r) for r in raw.split(","))
 
 
+def _tone_fits(tone: int, tones: set[int] | frozenset[int]) -> bool:
+    """A syllable's tone fits a character's tones for its base: a toneless syllable,
+    or a toneless reading, matches any tone."""
+    return bool(tones) and (tone == 0 or tone in tones or 0 in tones)
+
+
 @functools.lru_cache(maxsize=65536)
 def has_reading(char: str, syllable: str) -> bool:
     """True when ``syllable`` is a reading of ``char`` (a toneless one matches any tone)."""
     base, tone = normalize_pinyin(syllable)
-    for reading_base, reading_tone in readings(char):
-        if reading_base == base and (tone == 0 or reading_tone in (tone, 0)):
-            return True
-    return False
+    return _tone_fits(tone, {reading_tone for reading_base, reading_tone in readings(char) if reading_base == base})
 
 
 @functools.cache
@@ -106,7 +109,7 @@ def chars_with_reading(syllable: str) -> frozenset[str]:
     """Every character ``c`` with ``has_reading(c, syllable)``."""
     base, tone = normalize_pinyin(syllable)
     chars = _tones_by_base().get(base, {})
-    return frozenset(char for char, tones in chars.items() if tone == 0 or tone in tones or 0 in tones)
+    return frozenset(char for char, tones in chars.items() if _tone_fits(tone, tones))
 
 
 PINYIN_RE = re.compile(PINYIN_SYLLABLE)
